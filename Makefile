@@ -1,0 +1,44 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_PARTICIPANTS ?= 20000
+PORT ?= 8501
+API_PORT ?= 8000
+
+.PHONY: run test install db api dashboard bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip wheel setuptools
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Creates/updates the schema, loads reference data and the demo world once, trains the default model once.
+db: $(STAMP)
+	$(BIN)/prakerja init --demo --participants $(DEMO_PARTICIPANTS) --skip-existing
+	$(BIN)/prakerja accounts demo --skip-existing
+
+run: db
+	$(BIN)/prakerja --help >/dev/null
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+api: db
+	$(BIN)/prakerja serve --host 127.0.0.1 --port $(API_PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian chromium for the dashboard's browser test (never `playwright install`).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) data/prakerja.db data/prakerja.db-* data/models test-artifacts

@@ -1,0 +1,164 @@
+"""Altair chart builders: frames in, charts out, no Streamlit (so tests can read their specs).
+
+Every builder takes the column names it plots from the query modules and the
+axis titles from the caller (already translated).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard.boundaries import Boundaries
+
+#: Axis labels with dots grouping thousands (Vega's default locale writes 2,000,000).
+DOTTED_THOUSANDS = "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '.')"
+SERIES = "series"
+VALUE = "value"
+CHART_WIDTH = "container"
+
+
+def wave_trend(frame: pd.DataFrame, wave_column: str, series: dict[str, str], wave_title: str, value_title: str, percent: bool = False) -> alt.Chart:
+    """One line per metric across waves; ``series`` maps column -> legend label."""
+    long = frame[[wave_column, *series]].melt(id_vars=wave_column, var_name=SERIES, value_name=VALUE).dropna(subset=[VALUE])
+    long[SERIES] = long[SERIES].map(series)
+    axis = alt.Axis(format="%") if percent else alt.Axis(labelExpr=DOTTED_THOUSANDS)
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{wave_column}:O", title=wave_title),
+            y=alt.Y(f"{VALUE}:Q", title=value_title, axis=axis),
+            color=alt.Color(f"{SERIES}:N", title=None, legend=alt.Legend(orient="top", labelLimit=300, columns=2)),
+            tooltip=[alt.Tooltip(f"{wave_column}:O", title=wave_title), alt.Tooltip(f"{SERIES}:N", title=" "), alt.Tooltip(f"{VALUE}:Q", format=".1%" if percent else ",.0f")],
+        )
+        .properties(width=CHART_WIDTH, height=280)
+    )
+
+
+def funnel_bars(frame: pd.DataFrame, group_column: str, size_column: str, steps: dict[str, str], group_title: str, share_title: str) -> alt.Chart:
+    """For each group, the share of its participants that reached each step (suppressed rows left out)."""
+    visible = frame.dropna(subset=[size_column])
+    long = visible[[group_column, size_column, *steps]].melt(id_vars=[group_column, size_column], var_name=SERIES, value_name=VALUE)
+    long["share"] = long[VALUE] / long[size_column]
+    long[SERIES] = long[SERIES].map(steps)
+    long[group_column] = long[group_column].astype(str)
+    order = list(steps.values())
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{group_column}:N", title=group_title, sort=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+            xOffset=alt.XOffset(f"{SERIES}:N", sort=order),
+            y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(f"{SERIES}:N", title=None, sort=order, legend=alt.Legend(orient="top", labelLimit=300)),
+            tooltip=[alt.Tooltip(f"{group_column}:N", title=group_title), alt.Tooltip(f"{SERIES}:N", title=" "), alt.Tooltip(f"{VALUE}:Q", format=",.0f"), alt.Tooltip("share:Q", format=".1%")],
+        )
+        .properties(width=CHART_WIDTH, height=340)
+    )
+
+
+def regency_map(
+    frame: pd.DataFrame,
+    *,
+    latitude: str,
+    longitude: str,
+    size: str,
+    colour: str,
+    name: str,
+    size_title: str,
+    colour_title: str,
+    boundaries: Boundaries | None = None,
+) -> alt.LayerChart | alt.Chart:
+    """Regencies as points sized by ``size`` and coloured by ``colour``; province areas underneath when given.
+
+    Suppressed regencies (no size) are drawn as small grey dots without any
+    figure, so the map keeps its shape without revealing small groups.
+    """
+    visible = frame.dropna(subset=[size])
+    hidden = frame[frame[size].isna()][[latitude, longitude, name]]
+    small = (
+        alt.Chart(hidden)
+        .mark_circle(size=12, color="#b3b6b7", opacity=0.7)
+        .encode(longitude=f"{longitude}:Q", latitude=f"{latitude}:Q", tooltip=[alt.Tooltip(f"{name}:N")])
+    )
+    points = (
+        alt.Chart(visible)
+        .mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.3)
+        .encode(
+            longitude=f"{longitude}:Q",
+            latitude=f"{latitude}:Q",
+            size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[15, 600])),
+            color=alt.Color(f"{colour}:Q", title=colour_title, scale=alt.Scale(scheme="viridis"), legend=alt.Legend(format=".0%")),
+            tooltip=[alt.Tooltip(f"{name}:N"), alt.Tooltip(f"{size}:Q", title=size_title, format=",.0f"), alt.Tooltip(f"{colour}:Q", title=colour_title, format=".1%")],
+        )
+    )
+    layers = [small, points]
+    if boundaries is not None:
+        areas = (
+            alt.Chart(alt.Data(values=boundaries.topology, format=alt.DataFormat(type="topojson", feature=boundaries.object_name)))
+            .mark_geoshape(fill="#eef2ee", stroke="#8a9a8a", strokeWidth=0.5)
+        )
+        layers.insert(0, areas)
+    return alt.layer(*layers).project(type="mercator").properties(width=CHART_WIDTH, height=420)
+
+
+def diverging_bars(frame: pd.DataFrame, label: str, value: str, label_title: str, value_title: str, top: int = 15) -> alt.Chart:
+    """The ``top`` largest and smallest values as bars around zero (e.g. demand minus supply shares)."""
+    visible = frame.dropna(subset=[value])
+    shown = pd.concat([visible.nlargest(top, value), visible.nsmallest(top, value)]).drop_duplicates(subset=[label])
+    return (
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{label}:N", title=label_title, sort="-x", axis=alt.Axis(labelLimit=240)),
+            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format="%")),
+            color=alt.condition(alt.datum[value] > 0, alt.value("#c0392b"), alt.value("#2e86c1")),
+            tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{value}:Q", format="+.1%")],
+        )
+        .properties(width=CHART_WIDTH)
+    )
+
+
+def estimates_with_intervals(frame: pd.DataFrame, label: str, estimate: str, low: str, high: str, n: str, label_title: str, value_title: str, percent: bool) -> alt.LayerChart:
+    """A point per row with its 95% interval as a rule; rows without an estimate left out."""
+    visible = frame.dropna(subset=[estimate]).sort_values(estimate, ascending=False)
+    fmt = ".1%" if percent else ",.0f"
+    base = alt.Chart(visible).encode(y=alt.Y(f"{label}:N", title=label_title, sort=None))
+    rules = base.mark_rule(color="#7f8c8d").encode(x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format="%") if percent else alt.Axis(labelExpr=DOTTED_THOUSANDS)), x2=f"{high}:Q")
+    dots = base.mark_point(filled=True, size=60, color="#1f618d").encode(
+        x=f"{estimate}:Q",
+        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{estimate}:Q", format=fmt), alt.Tooltip(f"{low}:Q", format=fmt), alt.Tooltip(f"{high}:Q", format=fmt), alt.Tooltip(f"{n}:Q", format=",.0f")],
+    )
+    return alt.layer(rules, dots).properties(width=CHART_WIDTH)
+
+
+def simple_bars(frame: pd.DataFrame, label: str, value: str, label_title: str, value_title: str) -> alt.Chart:
+    """Vertical bars in the frame's own order (counts per band, per board)."""
+    return (
+        alt.Chart(frame)
+        .mark_bar(color="#1f618d")
+        .encode(
+            x=alt.X(f"{label}:N", title=label_title, sort=None),
+            y=alt.Y(f"{value}:Q", title=value_title),
+            tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{value}:Q", format=",.0f")],
+        )
+        .properties(width=CHART_WIDTH, height=260)
+    )
+
+
+def group_gaps(frame: pd.DataFrame, group: str, value: str, flagged: str, group_title: str, value_title: str, reference: float) -> alt.LayerChart:
+    """Bars per group around a reference line; groups flagged as gaps drawn in red."""
+    visible = frame.dropna(subset=[value])
+    bars = (
+        alt.Chart(visible)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{group}:N", title=group_title, sort=None),
+            x=alt.X(f"{value}:Q", title=value_title),
+            color=alt.condition(alt.datum[flagged], alt.value("#c0392b"), alt.value("#5d6d7e")),
+            tooltip=[alt.Tooltip(f"{group}:N"), alt.Tooltip(f"{value}:Q", format=",.3f")],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(strokeDash=[4, 4]).encode(x="reference:Q")
+    return alt.layer(bars, rule).properties(width=CHART_WIDTH)

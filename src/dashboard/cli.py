@@ -1,0 +1,103 @@
+"""CLI of the dashboard: ``prakerja dashboard`` and ``prakerja accounts create|demo``."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from prakerja.errors import UserError
+
+ENTRY = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+accounts_app = typer.Typer(help="Dashboard accounts (hashed passwords, roles).", no_args_is_help=True)
+
+
+def dashboard(
+    port: int = typer.Option(8501, "--port", min=1, max=65535, help="Port of the web server."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    boundaries: Optional[Path] = typer.Option(None, "--boundaries", help="A TopoJSON file of province areas for the map."),
+) -> None:
+    """Start the Streamlit dashboard (Ctrl+C stops it)."""
+    from dashboard.boundaries import ENV_VARIABLE, load_boundaries
+    from dashboard.queries.steps import refresh_participant_steps
+    from prakerja.cli import console, open_database
+
+    env = dict(os.environ)
+    if boundaries is not None:
+        load_boundaries(boundaries)  # a bad file is refused now, not on the map page
+        env[ENV_VARIABLE] = str(boundaries.resolve())
+    engine = open_database()  # migrate first, and fail here with one line when the database is unreachable
+    with console.status("rebuilding the funnel summary"):
+        rows = refresh_participant_steps(engine)
+    console.print(f"funnel summary: {rows:,} participants", highlight=False)
+    engine.dispose()
+    if not ENTRY.is_file():
+        raise UserError(f"the dashboard entry {ENTRY} is missing; reinstall the project")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ENTRY),
+        "--server.port", str(port), "--server.address", host,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@accounts_app.command("create")
+def create(
+    username: str = typer.Argument(..., help="The sign-in name."),
+    role: str = typer.Option(..., "--role", help="participant, manager or researcher."),
+    participant: Optional[int] = typer.Option(None, "--participant", help="The participant id (participant accounts)."),
+    province: Optional[str] = typer.Option(None, "--province", help="Limit a manager to one province (2-digit code)."),
+    password_env: Optional[str] = typer.Option(
+        None, "--password-env", help="Read the password from this environment variable instead of asking."
+    ),
+) -> None:
+    """Create an account; the password is asked for (or read from --password-env), never given as an argument."""
+    from dashboard.auth import create_account
+    from prakerja.cli import console, open_database
+
+    if password_env is not None:
+        password = os.environ.get(password_env)
+        if not password:
+            raise UserError(f"environment variable {password_env} is empty or unset")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise UserError("the two passwords differ")
+    account = create_account(open_database(), username, password, role, participant_id=participant, province_code=province)
+    scope = f", participant {account.participant_id}" if account.participant_id else (f", province {account.province_code}" if account.province_code else "")
+    console.print(f"account {account.username} created ({account.role}{scope})", highlight=False)
+
+
+@accounts_app.command("demo")
+def demo(
+    skip_existing: bool = typer.Option(False, "--skip-existing", help="Keep accounts that exist (used by `make run`)."),
+    reset: bool = typer.Option(False, "--reset", help="Give existing demo accounts new passwords."),
+) -> None:
+    """Create the demo world's accounts with random passwords and print them (once: only hashes are kept)."""
+    from dashboard.auth import ensure_demo_accounts, find_account, demo_account_plan
+    from prakerja.cli import console, open_database
+
+    engine = open_database()
+    if not skip_existing and not reset:
+        taken = [a.username for a in demo_account_plan(engine) if find_account(engine, a.username) is not None]
+        if taken:
+            raise UserError(f"demo accounts exist already ({', '.join(taken)}); use --skip-existing or --reset")
+    console.print("Demo accounts (demo world only):", highlight=False)
+    issued_list = ensure_demo_accounts(engine, reset=reset)
+    for issued in issued_list:
+        account = issued.account
+        scope = f" participant {account.participant_id}" if account.participant_id else (f" province {account.province_code}" if account.province_code else "")
+        console.print(f"  {issued.username:<12} {account.role:<11}{scope:<16} password: {issued.password or '(unchanged)'}", highlight=False)
+    if any(issued.password is None for issued in issued_list):
+        console.print("Passwords are shown only when set; `prakerja accounts demo --reset` sets new ones.", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``dashboard`` and ``accounts`` to the root app."""
+    app.command("dashboard")(dashboard)
+    app.add_typer(accounts_app, name="accounts")

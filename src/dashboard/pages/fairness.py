@@ -1,0 +1,68 @@
+"""Researcher: per-segment metrics and fairness (exposure and recommended wage by group), gaps highlighted."""
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard import evaluation_results as ev
+from dashboard.background import FINISHED, job_arguments, list_jobs, start_job
+from dashboard.i18n import t
+from dashboard.session import page_header
+from dashboard.tables import DECIMAL, NUMBER, PERCENT, RUPIAH, TEXT, show_table
+
+account, lang = page_header("page_fairness", ("researcher",))
+reports = [job for job in list_jobs(kind="evaluate") if job.state == FINISHED and job.result_json()]
+if st.button(t("start_evaluate", lang), key="start_evaluate"):
+    start_job("evaluate", job_arguments("evaluate"))
+    st.success(t("job_started", lang))
+if not reports:
+    st.info(t("no_evaluation", lang))
+    st.stop()
+job = st.selectbox(t("evaluation", lang), reports, format_func=lambda j: t("evaluation_label", lang, started=j.started_at), key="evaluation_job")
+report = job.result_json()
+
+st.subheader(t("models_compared", lang))
+models = ev.metric_table(report)
+show_table(models, {c: (c, TEXT if c == ev.MODEL else DECIMAL) for c in models.columns}, lang, filename="evaluation-models.csv")
+
+left, right = st.columns(2)
+model = left.selectbox(t("model", lang), ev.report_models(report), key="fairness_model")
+segments = ev.report_segments(report)
+if not segments:
+    st.info(t("no_segments", lang))
+    st.stop()
+segment = right.selectbox(t("segment", lang), segments, format_func=lambda s: t(f"dim_{s}", lang), key="fairness_segment")
+
+st.subheader(t("fairness_title", lang))
+st.caption(t("gap_rule", lang))
+fair = ev.fairness_rows(report, model, segment)
+if fair[ev.GAP].any():
+    st.warning(t("gaps_found", lang, groups=", ".join(fair.loc[fair[ev.GAP], ev.GROUP].astype(str))))
+chart_left, chart_right = st.columns(2)
+chart_left.altair_chart(charts.group_gaps(fair, ev.GROUP, ev.EXPOSURE_RATIO, ev.GAP, t(f"dim_{segment}", lang), t("exposure_ratio", lang), 1.0), width="stretch")
+if ev.WAGE_GAP_PCT in fair:
+    chart_right.altair_chart(charts.group_gaps(fair, ev.GROUP, ev.WAGE_GAP_PCT, ev.GAP, t(f"dim_{segment}", lang), t("wage_gap_pct", lang), 0.0), width="stretch")
+fair["gap_mark"] = fair[ev.GAP].map({True: t("gap_yes", lang), False: ""})
+show_table(
+    fair,
+    {
+        ev.GROUP: (f"dim_{segment}", TEXT),
+        ev.USERS: ("participants", NUMBER),
+        "user_share": ("user_share", PERCENT),
+        "exposure_share": ("exposure_share", PERCENT),
+        ev.EXPOSURE_RATIO: ("exposure_ratio", DECIMAL),
+        "mean_recommended_wage": ("mean_recommended_wage", RUPIAH),
+        ev.WAGE_GAP_PCT: ("wage_gap_pct", DECIMAL),
+        "gap_mark": ("gap", TEXT),
+    },
+    lang,
+    filename=f"fairness-{model}-{segment}.csv",
+)
+
+st.subheader(t("segment_metrics", lang))
+per_group = ev.segment_rows(report, model, segment)
+show_table(
+    per_group,
+    {c: (f"dim_{segment}" if c == ev.GROUP else ("participants" if c == ev.USERS else c), TEXT if c == ev.GROUP else (NUMBER if c == ev.USERS else DECIMAL)) for c in per_group.columns if c != "suppressed"},
+    lang,
+    filename=f"segments-{model}-{segment}.csv",
+)

@@ -1,0 +1,41 @@
+"""Participant: "Lowongan untuk saya" — matching vacancies with reasons, filters and feedback buttons."""
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.matches_view import FEEDBACK_KINDS, filters_from_form, give_feedback, render_card
+from dashboard.queries.participant import saved_vacancies
+from dashboard.session import engine, page_header
+from dashboard.tables import DATE, TEXT, show_table
+from prakerja.errors import UserError
+
+account, lang = page_header("page_matches", ("participant",))
+filters = filters_from_form(lang)
+try:
+    from recommender.matching import match_participant
+
+    with st.spinner(t("loading_matches", lang)):
+        results = match_participant(engine(), account.participant_id, filters)
+except ImportError:
+    st.info(t("not_available", lang))
+    st.stop()
+except UserError as exc:
+    st.error(str(exc))
+    st.stop()
+if not results:
+    st.info(t("no_matches", lang))
+saved = saved_vacancies(engine(), account.participant_id)
+saved_ids = set(saved["vacancy_id"].astype(int))
+for result in results:
+    clicked = render_card(result, lang, saved=result.vacancy_id in saved_ids)
+    if clicked in FEEDBACK_KINDS:
+        give_feedback(engine(), account.participant_id, result.vacancy_id, clicked, result.model_run_id)
+        st.toast(t(f"feedback_done_{clicked}", lang))
+        st.rerun()
+with st.expander(t("saved_vacancies", lang)):
+    show_table(
+        saved,
+        {"title": ("vacancy", TEXT), "company": ("company", TEXT), "saved_at": ("saved_on", DATE)},
+        lang,
+        filename="saved-vacancies.csv",
+    )

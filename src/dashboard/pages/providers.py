@@ -1,0 +1,46 @@
+"""Manager league table: providers and courses with completion, hire rate and wage gain (95% intervals, n)."""
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard.i18n import t
+from dashboard.queries import providers as q
+from dashboard.session import cached, page_header
+from dashboard.tables import NUMBER, PERCENT, RUPIAH, TEXT, show_table
+
+account, lang = page_header("page_providers", ("manager",))
+level = st.segmented_control(t("level", lang), q.LEVELS, format_func=lambda v: t(f"level_{v}", lang), default="provider", key="providers_level") or "provider"
+frame = cached(q.training_outcomes, level, account.province_code)
+if frame.empty:
+    st.info(t("no_data", lang))
+    st.stop()
+left, right = st.columns(2)
+left.subheader(t("hire_rate", lang))
+left.altair_chart(
+    charts.estimates_with_intervals(frame.head(40), q.NAME, q.HIRE_RATE, q.HIRE_LOW, q.HIRE_HIGH, q.COMPLETED, t(f"level_{level}", lang), t("hire_rate", lang), percent=True),
+    width="stretch",
+)
+right.subheader(t("wage_gain", lang))
+right.altair_chart(
+    charts.estimates_with_intervals(frame.head(40), q.NAME, q.GAIN, q.GAIN_LOW, q.GAIN_HIGH, q.GAIN_N, t(f"level_{level}", lang), t("wage_gain", lang), percent=False),
+    width="stretch",
+)
+columns = {q.NAME: (f"level_{level}", TEXT)}
+if level == "course":
+    columns[q.PROVIDER] = ("level_provider", TEXT)
+columns.update(
+    {
+        q.ENROLLED: ("enrolled", NUMBER),
+        q.COMPLETION_RATE: ("completion_rate", PERCENT),
+        q.COMPLETED: ("completed", NUMBER),
+        q.HIRE_RATE: ("hire_rate", PERCENT),
+        q.HIRE_LOW: ("hire_ci_low", PERCENT),
+        q.HIRE_HIGH: ("hire_ci_high", PERCENT),
+        q.GAIN_N: ("wage_gain_n", NUMBER),
+        q.GAIN: ("wage_gain", RUPIAH),
+        q.GAIN_LOW: ("gain_ci_low", RUPIAH),
+        q.GAIN_HIGH: ("gain_ci_high", RUPIAH),
+    }
+)
+show_table(frame, columns, lang, filename=f"{level}s.csv")
+st.caption(t("providers_note", lang))

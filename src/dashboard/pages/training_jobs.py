@@ -1,0 +1,44 @@
+"""Researcher: start training, tuning or evaluation in the background and watch their progress."""
+
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.background import FAILED, FINISHED, RUNNING, job_arguments, list_jobs, start_job
+from dashboard.i18n import t
+from dashboard.session import page_header
+
+account, lang = page_header("page_jobs", ("researcher",))
+ALGORITHMS = ("blend", "lightfm", "content", "popularity", "random")
+
+with st.form("start_job"):
+    kind = st.radio(t("job_kind", lang), ("train", "tune", "evaluate"), format_func=lambda k: t(f"job_{k}", lang), horizontal=True)
+    left, middle, right = st.columns(3)
+    algorithm = left.selectbox(t("algorithm", lang), ALGORITHMS)
+    promote = middle.checkbox(t("promote_after", lang))
+    trials = right.number_input(t("trials", lang), min_value=1, max_value=500, value=10)
+    if st.form_submit_button(t("start_job", lang)):
+        job_id = start_job(kind, job_arguments(kind, algorithm=algorithm, trials=int(trials), promote=promote))
+        st.success(t("job_started", lang) + f" ({job_id})")
+
+
+@st.fragment(run_every=2)
+def job_list() -> None:
+    """Re-read the job folders every two seconds; the rest of the page stays still."""
+    jobs = list_jobs()
+    if not jobs:
+        st.info(t("no_jobs", lang))
+        return
+    icons = {RUNNING: ":material/hourglass_top:", FINISHED: ":material/check_circle:", FAILED: ":material/error:"}
+    for job in jobs[:10]:
+        with st.container(border=True):
+            st.markdown(f"{icons[job.state]} **{t(f'job_{job.kind}', lang)}** · {t(f'state_{job.state}', lang)} · {t('started_at', lang)} {job.started_at}")
+            st.caption("prakerja " + " ".join(job.arguments))
+            if job.fraction is not None:
+                st.progress(job.fraction, text=formatting.percent(job.fraction, lang, 0))
+            elif job.state == RUNNING:
+                st.progress(0.0, text=t("running_no_fraction", lang))
+            if job.progress_lines:
+                st.code("\n".join(job.progress_lines), language=None)
+
+
+job_list()

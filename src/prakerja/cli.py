@@ -1,0 +1,132 @@
+"""The ``prakerja`` command line: one Typer app, sub-commands registered by each part.
+
+User mistakes (a wrong URL, a bad file, a second ``init``) end as one line on
+stderr and a non-zero exit code, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from prakerja.errors import UserError
+
+app = typer.Typer(
+    name="prakerja",
+    help="Job matching for Kartu Prakerja: vacancies, recommendations, dashboard.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema and contents.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def open_database(url: Optional[str] = None):
+    """Connect to the configured database and bring its schema up to date."""
+    from prakerja.db import make_engine
+    from prakerja.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending schema migration (Alembic)."""
+    from prakerja.migrate import current_revision
+
+    engine = open_database()
+    console.print(f"database at revision {current_revision(engine)}")
+
+
+@db_app.command("stats")
+def db_stats(fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
+    """Print the number of rows in every table."""
+    from prakerja.stats import table_counts
+
+    if fmt not in ("table", "json"):
+        raise UserError(f"--format must be 'table' or 'json', not {fmt!r}")
+    counts = table_counts(open_database())
+    if fmt == "json":
+        print(json.dumps(counts, indent=2))
+        return
+    table = Table("table", "rows")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+@app.command("init")
+def init(
+    demo: bool = typer.Option(False, "--demo", help="Also generate the synthetic demo world."),
+    participants: int = typer.Option(20_000, "--participants", min=1, help="Demo participants."),
+    seed: int = typer.Option(20200411, "--seed", help="Seed of the demo world (same seed, same world)."),
+    kbji: Optional[Path] = typer.Option(None, "--kbji", help="An official KBJI 2014 CSV (digit,kode,judul,deskripsi)."),
+    skip_existing: bool = typer.Option(
+        False, "--skip-existing", help="Do nothing, successfully, for parts already loaded (used by `make run`)."
+    ),
+) -> None:
+    """Load the reference data, then (with --demo) a calibrated demo world."""
+    from prakerja.bootstrap import initialise
+
+    engine = open_database()
+    report = initialise(
+        engine,
+        demo=demo,
+        participants=participants,
+        seed=seed,
+        kbji_path=kbji,
+        skip_existing=skip_existing,
+        console=console,
+    )
+    for line in report:
+        console.print(line)
+
+
+def main() -> None:
+    """Console-script entry: run the app, turning user errors into one line."""
+    _register_subcommands()
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+def _register_subcommands() -> None:
+    """Attach the commands of jobs_ingest, recommender and dashboard (the composition root)."""
+    for module_name in SUBCOMMAND_MODULES:
+        module = __import__(module_name, fromlist=["register"])
+        module.register(app)
+
+
+# Each module has ``register(app)`` adding its commands; listed here so the order of --help is stable.
+SUBCOMMAND_MODULES: list[str] = [
+    "jobs_ingest.cli",
+    "recommender.cli",
+    "recommender.research_cli",
+    "dashboard.cli",
+]

@@ -1,0 +1,16 @@
+"""Errors a user can fix; the CLI prints them as one line, without a traceback."""
+
+
+class UserError(Exception):
+    """Something the operator did or gave that the product cannot use.
+
+    The message says what is wrong and what to do.
+    """
+
+
+class DatabaseUnavailable(UserError):
+    """The database URL is malformed or the server cannot be reached."""
+
+
+class AlreadyInitialised(UserError):
+    """``init`` was asked to write data that is already there."""

@@ -1,0 +1,1 @@
+"""Reference data the product ships: regions, occupation groups, skills, training catalogue."""

@@ -1,0 +1,139 @@
+"""CLI of the recommender core: ``prakerja train``, ``prakerja recommend``, ``prakerja score-all``."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from prakerja.errors import UserError
+
+#: The model `prakerja train` fits when none is named; chosen on validation data (docs/recommender.md).
+DEFAULT_ALGORITHM = "blend"
+ALGORITHMS = ("lightfm", "popularity", "content", "random", "blend")
+
+console = Console()
+
+
+def rupiah(amount: int | None) -> str:
+    """Rp1.300.000 (Indonesian thousands separator); "-" when unknown."""
+    return "-" if amount is None else "Rp" + f"{int(amount):,}".replace(",", ".")
+
+
+def train(
+    algorithm: str = typer.Option(DEFAULT_ALGORITHM, "--algorithm", help="lightfm, popularity, content, random or blend."),
+    promote: bool = typer.Option(True, "--promote/--no-promote", help="Serve the new model at once."),
+    if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when a promoted model already exists."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, max=1000, help="LightFM epochs (lightfm and blend)."),
+    notes: Optional[str] = typer.Option(None, "--notes", help="Free text stored with the run."),
+) -> None:
+    """Train a recommender on the whole database, record the run and (by default) promote it."""
+    from prakerja.cli import open_database
+    from recommender.dataset import Dataset
+    from recommender.models import make_model
+    from recommender.registry import promoted_run_id, record_run
+
+    if algorithm not in ALGORITHMS:
+        raise UserError(f"unknown algorithm {algorithm!r}; choose from {', '.join(ALGORITHMS)}")
+    engine = open_database()
+    if if_missing:
+        existing = promoted_run_id(engine)
+        if existing is not None:
+            console.print(f"a promoted model exists (run {existing}); nothing to do")
+            return
+    dataset = Dataset.from_database(engine)
+    if dataset.n_items == 0 or dataset.n_users == 0:
+        raise UserError("the database holds no participants or no vacancies; run `prakerja init --demo` or ingest vacancies first")
+    params: dict = {}
+    if epochs is not None:
+        if algorithm == "lightfm":
+            params["epochs"] = epochs
+        elif algorithm == "blend":
+            params["lightfm"] = {"epochs": epochs}
+    model = make_model(algorithm, **params)
+    started = time.perf_counter()
+    with console.status(f"training {algorithm} on {len(dataset.interactions):,} interactions"):
+        model.fit(dataset)
+    seconds = time.perf_counter() - started
+    metrics = {"train_seconds": round(seconds, 2), "interactions": len(dataset.interactions), "users": dataset.n_users, "items": dataset.n_items}
+    run_id = record_run(engine, model, dataset, metrics=metrics, notes=notes, promote=promote)
+    state = "promoted" if promote else "not promoted"
+    console.print(f"run {run_id}: {algorithm} trained in {seconds:.1f}s on {len(dataset.interactions):,} interactions ({state})")
+
+
+def recommend(
+    participant_id: int = typer.Argument(..., help="A participant id."),
+    k: int = typer.Option(10, "--k", help="How many vacancies (1-1000)."),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+    province_only: bool = typer.Option(False, "--province-only", help="Only vacancies in the participant's province."),
+    radius_km: Optional[float] = typer.Option(None, "--radius-km", help="Only vacancies within this distance."),
+    min_wage: Optional[int] = typer.Option(None, "--min-wage", help="Only vacancies offering at least this (IDR/month)."),
+) -> None:
+    """Top-k vacancies for one participant, with the reasons for each."""
+    from prakerja.cli import open_database
+    from recommender.matching import MatchFilters, match_participant, suggest_next_training
+
+    if fmt not in ("table", "json"):
+        raise UserError(f"--format must be 'table' or 'json', not {fmt!r}")
+    engine = open_database()
+    filters = MatchFilters(k=k, province_only=province_only, radius_km=radius_km, min_wage=min_wage)
+    results = match_participant(engine, participant_id, filters)
+    advice = suggest_next_training(engine, participant_id, filters)
+    if fmt == "json":
+        payload = {
+            "participant_id": participant_id,
+            "recommendations": [r.to_dict() for r in results],
+            "next_training": None if advice is None else advice.__dict__,
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    for r in results:
+        place = r.regency_name or r.province_name or "remote / national"
+        distance = "" if r.distance_km is None else f" · {r.distance_km:.0f} km"
+        console.print(
+            f"[bold]{r.rank}. {r.title}[/] — {r.company or '-'} · {place}{distance} · "
+            f"{rupiah(r.salary_max or r.salary_min)} · score {r.score:.3f}",
+            highlight=False,
+        )
+        skills = "; ".join(f"{s} ({c})" for s, c in r.matched_skills) or "-"
+        console.print(f"   matched skills: {skills}; missing: {', '.join(r.missing_skills) or '-'}", highlight=False)
+        if r.wage_before is not None:
+            gain = "-" if r.wage_gain is None else ("+" if r.wage_gain >= 0 else "-") + rupiah(abs(r.wage_gain))
+            console.print(f"   wage before {rupiah(r.wage_before)}, gain {gain}", highlight=False)
+        reasons = ", ".join(f"{name} ({value:+.3f})" for name, value in r.contributions[:3])
+        console.print(f"   model: {reasons or '-'}", highlight=False)
+    if not results:
+        console.print("no vacancy passes these filters")
+    if advice is not None:
+        console.print(f"next training: {advice.title} ({advice.provider}) unlocks {advice.unlocks} more vacancies")
+
+
+def score_all_command(
+    k: int = typer.Option(10, "--k", help="List length per participant (1-1000)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: this machine)."),
+    chunk_size: int = typer.Option(20_000, "--chunk-size", min=1, help="Participants per unit of work."),
+) -> None:
+    """Write every participant's top-k under the promoted model to the recommendations table."""
+    from prakerja.cli import open_database
+    from recommender.batch import score_all
+
+    engine = open_database()
+    with Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("scoring", total=None)
+        report = score_all(engine, k=k, scheduler=scheduler, chunk_size=chunk_size, progress=lambda n: bar.advance(task, n))
+    rate = report.participants / report.seconds if report.seconds else 0.0
+    console.print(
+        f"run {report.run_id}: {report.rows:,} recommendations for {report.participants:,} participants "
+        f"in {report.seconds:.1f}s ({rate:,.0f}/s, {report.executor})"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach train, recommend and score-all to the root app."""
+    app.command("train")(train)
+    app.command("recommend")(recommend)
+    app.command("score-all")(score_all_command)

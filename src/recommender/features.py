@@ -1,0 +1,390 @@
+"""Ranking features of participants and vacancies, read from the project database.
+
+Feature names are ``family=value`` so that the two sides share a vocabulary
+(the content model matches "skill=welding" to "skill=welding"; LightFM learns
+one embedding per name and side):
+
+participant
+    ``skill=<slug>`` from completed trainings (level/3, x1.5 with a
+    certificate) and declared skills (0.5); ``word=<token>`` from the titles of
+    completed courses; ``occ=<code>`` prior occupation and its parent groups
+    (1, 0.5, 0.25, ...); ``edu=<level>``; ``prov=<code>``; ``reg=<code>``;
+    ``wage=<band>``.
+vacancy
+    ``occ=<code>`` and parents; ``skill=<slug>`` (required 1, optional 0.5);
+    ``word=<token>`` from the title; ``prov=``, ``reg=`` (or ``loc=remote`` /
+    ``loc=national``); ``salary=<band>``; ``emp=<type>``.
+
+Protected attributes (gender, disability, age) are never features: they are
+read only by the fairness evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from prakerja.columns import Columns
+from prakerja.models import (
+    Course,
+    CourseSkill,
+    Enrollment,
+    Interaction,
+    OccupationGroup,
+    Participant,
+    ParticipantSkill,
+    Province,
+    Regency,
+    Skill,
+    Vacancy,
+    VacancySkill,
+)
+from recommender.attributes import ItemAttr, UserAttr
+from recommender.dataset import FEATURE_ID, FEATURE_NAME, FEATURE_VALUE, KIND_WEIGHTS, Features, IdMap, tokenize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from recommender.dataset import Dataset
+
+#: Upper bounds (IDR/month) of the wage and salary bands; above the last is the top band.
+WAGE_BANDS_IDR = (1_000_000, 2_000_000, 3_500_000, 5_000_000, 8_000_000)
+CERTIFICATE_BONUS = 1.5
+DECLARED_SKILL_WEIGHT = 0.5
+OPTIONAL_SKILL_WEIGHT = 0.5
+PARENT_DECAY = 0.5
+#: Words too common to say anything about a job or a course.
+STOP_WORDS = frozenset(
+    "dan di untuk yang dengan ke dari atau pada the and of for with in to a an as at by on "
+    "kerja pekerjaan job jobs lowongan dasar basic pelatihan training kursus course online".split()
+)
+
+
+def family(name: str) -> str:
+    """The family of a feature name: "skill" for "skill=welding"."""
+    return str(name).split("=", 1)[0]
+
+
+def wage_band(amount) -> str:
+    """A band label for a monthly amount in IDR ("<1.0M", "1.0-2.0M", ..., ">=8.0M", "unknown")."""
+    if amount is None or (isinstance(amount, float) and np.isnan(amount)):
+        return "unknown"
+    lower = 0
+    for upper in WAGE_BANDS_IDR:
+        if amount < upper:
+            return f"{lower / 1e6:.1f}-{upper / 1e6:.1f}M"
+        lower = upper
+    return f">={lower / 1e6:.1f}M"
+
+
+def title_words(text: str) -> list[str]:
+    """Informative title tokens (no stop words, no bare numbers)."""
+    return [t for t in tokenize(text) if t not in STOP_WORDS and not t.isdigit()]
+
+
+def _long(ids, names, values) -> pd.DataFrame:
+    return pd.DataFrame(
+        {FEATURE_ID: np.asarray(ids), FEATURE_NAME: np.asarray(names, dtype=object), FEATURE_VALUE: np.asarray(values, dtype=np.float32)}
+    )
+
+
+def _read(engine: Engine, statement) -> pd.DataFrame:
+    with engine.connect() as connection:
+        result = connection.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+@lru_cache(maxsize=8)
+def occupation_ancestors(engine: Engine) -> dict[str, list[str]]:
+    """Each occupation code with its chain of parent codes, nearest first.
+
+    Cached per engine: reference tables change only with ``prakerja init``.
+    """
+    groups = _read(engine, select(OccupationGroup.code, OccupationGroup.parent_code))
+    parent = {c: p for c, p in zip(groups["code"], groups["parent_code"]) if pd.notna(p)} if not groups.empty else {}
+    codes = groups["code"].tolist() if not groups.empty else []
+    chains: dict[str, list[str]] = {}
+    for code in codes:
+        chain, current = [], parent.get(code)
+        while current and current not in chain and len(chain) < 8:
+            chain.append(current)
+            current = parent.get(current)
+        chains[code] = chain
+    return chains
+
+
+def occupation_features(ids, codes, ancestors: dict[str, list[str]]) -> pd.DataFrame:
+    """``occ=`` features for an occupation and its parents with decaying weights."""
+    out_ids, names, values = [], [], []
+    for entity, code in zip(ids, codes):
+        if code is None or pd.isna(code) or not code:
+            continue
+        weight = 1.0
+        for c in [code, *ancestors.get(code, [])]:
+            out_ids.append(entity)
+            names.append(f"occ={c}")
+            values.append(weight)
+            weight *= PARENT_DECAY
+    return _long(out_ids, names, values)
+
+
+@lru_cache(maxsize=8)
+def _region_coordinates(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Regency and province coordinates (cached per engine, like :func:`occupation_ancestors`)."""
+    regencies = _read(engine, select(Regency.code, Regency.province_code, Regency.latitude, Regency.longitude))
+    provinces = _read(engine, select(Province.code, Province.latitude, Province.longitude))
+    return regencies.set_index("code"), provinces.set_index("code")
+
+
+# ---------------------------------------------------------------------- participants
+
+
+@dataclass
+class UserPart:
+    """Participants' id map, long feature frame and attributes."""
+
+    id_map: IdMap
+    features: pd.DataFrame
+    attributes: pd.DataFrame
+
+
+def load_participants(engine: Engine, *, participant_ids=None, as_of=None) -> UserPart:
+    """Features and attributes of participants (all, or ``participant_ids``)."""
+    query = select(
+        Participant.id,
+        Participant.education,
+        Participant.regency_code,
+        Participant.wage_before_idr,
+        Participant.prior_occupation_code,
+    ).order_by(Participant.id)
+    if participant_ids is not None:
+        query = query.where(Participant.id.in_([int(i) for i in participant_ids]))
+    people = _read(engine, query)
+    id_map = IdMap(people["id"].to_numpy(dtype=np.int64))
+    regencies, _ = _region_coordinates(engine)
+    province = people["regency_code"].map(regencies["province_code"])
+    attributes = pd.DataFrame(
+        {
+            UserAttr.Regency: people["regency_code"].to_numpy(),
+            UserAttr.Province: province.to_numpy(),
+            UserAttr.Latitude: people["regency_code"].map(regencies["latitude"]).to_numpy(dtype=np.float64),
+            UserAttr.Longitude: people["regency_code"].map(regencies["longitude"]).to_numpy(dtype=np.float64),
+            UserAttr.WageBefore: people["wage_before_idr"].to_numpy(dtype=np.float64),
+        }
+    )
+    ids = people["id"].to_numpy()
+    parts = [
+        _long(ids, "edu=" + people["education"].astype(str), np.ones(len(ids))),
+        _long(ids, "prov=" + province.astype(str), np.ones(len(ids))),
+        _long(ids, "reg=" + people["regency_code"].astype(str), np.ones(len(ids))),
+        _long(ids, ["wage=" + wage_band(w) for w in people["wage_before_idr"].to_numpy(dtype=np.float64)], np.ones(len(ids))),
+        occupation_features(ids, people["prior_occupation_code"], occupation_ancestors(engine)),
+    ]
+    trained = trained_skills(engine, participant_ids=participant_ids, as_of=as_of)
+    if not trained.empty:
+        parts.append(_long(trained["participant_id"], "skill=" + trained["slug"], trained["weight"]))
+        words = trained.drop_duplicates(["participant_id", "course_id"])
+        words = words.assign(word=words["course_title"].map(title_words)).explode("word").dropna(subset=["word"])
+        parts.append(_long(words["participant_id"], "word=" + words["word"].astype(str), np.ones(len(words))))
+    declared_query = select(ParticipantSkill.participant_id, Skill.slug).join(Skill, Skill.id == ParticipantSkill.skill_id)
+    if participant_ids is not None:
+        declared_query = declared_query.where(ParticipantSkill.participant_id.in_([int(i) for i in participant_ids]))
+    declared = _read(engine, declared_query)
+    if not declared.empty:
+        parts.append(_long(declared["participant_id"], "skill=" + declared["slug"], np.full(len(declared), DECLARED_SKILL_WEIGHT)))
+    return UserPart(id_map, pd.concat(parts, ignore_index=True), attributes)
+
+
+def trained_skills(engine: Engine, *, participant_ids=None, as_of=None) -> pd.DataFrame:
+    """Skills from completed trainings: participant_id, course_id, course_title, skill slug and names, weight."""
+    query = (
+        select(
+            Enrollment.participant_id,
+            Enrollment.course_id,
+            Course.title.label("course_title"),
+            Skill.slug,
+            Skill.name_id,
+            Skill.name_en,
+            CourseSkill.level,
+            Enrollment.certificate,
+        )
+        .join(Course, Course.id == Enrollment.course_id)
+        .join(CourseSkill, CourseSkill.course_id == Enrollment.course_id)
+        .join(Skill, Skill.id == CourseSkill.skill_id)
+        .where(Enrollment.completed_on.is_not(None))
+    )
+    if participant_ids is not None:
+        query = query.where(Enrollment.participant_id.in_([int(i) for i in participant_ids]))
+    if as_of is not None:
+        query = query.where(Enrollment.completed_on <= _as_date(as_of))
+    frame = _read(engine, query)
+    if frame.empty:
+        return frame.assign(weight=pd.Series(dtype=np.float32))
+    level = frame["level"].fillna(1).clip(1, 3).astype(np.float32)
+    bonus = np.where(frame["certificate"].astype(bool), CERTIFICATE_BONUS, 1.0)
+    return frame.assign(weight=(level / 3.0 * bonus).astype(np.float32))
+
+
+def _as_date(moment) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else pd.Timestamp(moment).date()
+
+
+# ---------------------------------------------------------------------- vacancies
+
+
+@dataclass
+class ItemPart:
+    """Vacancies' id map, long feature frame and attributes."""
+
+    id_map: IdMap
+    features: pd.DataFrame
+    attributes: pd.DataFrame
+
+
+def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
+    """Features and attributes of every vacancy (or ``vacancy_ids``); "active" is judged at ``now``."""
+    query = select(
+        Vacancy.id,
+        Vacancy.title,
+        Vacancy.company,
+        Vacancy.regency_code,
+        Vacancy.province_code,
+        Vacancy.location_kind,
+        Vacancy.remote,
+        Vacancy.salary_min_idr,
+        Vacancy.salary_max_idr,
+        Vacancy.employment_types,
+        Vacancy.occupation_code,
+        Vacancy.posted_at,
+        Vacancy.expires_at,
+        Vacancy.status,
+    ).order_by(Vacancy.id)
+    if vacancy_ids is not None:
+        query = query.where(Vacancy.id.in_([int(i) for i in vacancy_ids]))
+    jobs = _read(engine, query)
+    id_map = IdMap(jobs["id"].to_numpy(dtype=np.int64))
+    regencies, provinces = _region_coordinates(engine)
+    province = jobs["province_code"].where(jobs["province_code"].notna(), jobs["regency_code"].map(regencies["province_code"]))
+    latitude = jobs["regency_code"].map(regencies["latitude"]).fillna(province.map(provinces["latitude"]))
+    longitude = jobs["regency_code"].map(regencies["longitude"]).fillna(province.map(provinces["longitude"]))
+    moment = pd.Timestamp(now if now is not None else default_now(engine))
+    expires = pd.to_datetime(jobs["expires_at"])
+    active = (jobs["status"] == "active").to_numpy() & ~(expires.notna() & (expires <= moment)).to_numpy()
+    attributes = pd.DataFrame(
+        {
+            ItemAttr.Active: active,
+            ItemAttr.Regency: jobs["regency_code"].to_numpy(),
+            ItemAttr.Province: province.to_numpy(),
+            ItemAttr.Latitude: latitude.to_numpy(dtype=np.float64),
+            ItemAttr.Longitude: longitude.to_numpy(dtype=np.float64),
+            ItemAttr.Remote: jobs["remote"].fillna(False).astype(bool).to_numpy(),
+            ItemAttr.SalaryMin: jobs["salary_min_idr"].to_numpy(dtype=np.float64),
+            ItemAttr.SalaryMax: jobs["salary_max_idr"].to_numpy(dtype=np.float64),
+            ItemAttr.EmploymentTypes: jobs["employment_types"].to_numpy(),
+            ItemAttr.Title: jobs["title"].to_numpy(),
+            ItemAttr.PostedAt: pd.to_datetime(jobs["posted_at"]).to_numpy(),
+        }
+    )
+    ids = jobs["id"].to_numpy()
+    best_salary = jobs["salary_max_idr"].astype("float64").fillna(jobs["salary_min_idr"].astype("float64"))
+    located = jobs["regency_code"].notna()
+    has_province = province.notna() & ~jobs["remote"].fillna(False).astype(bool)
+    words = jobs.assign(word=jobs["title"].map(title_words)).explode("word").dropna(subset=["word"])
+    types = jobs.assign(emp=jobs["employment_types"].fillna("").str.split(",")).explode("emp")
+    types = types[types["emp"].astype(str).str.len() > 0]
+    parts = [
+        occupation_features(ids, jobs["occupation_code"], occupation_ancestors(engine)),
+        _long(words["id"], "word=" + words["word"].astype(str), np.ones(len(words))),
+        _long(ids[located.to_numpy()], "reg=" + jobs.loc[located, "regency_code"].astype(str), np.ones(int(located.sum()))),
+        _long(ids[has_province.to_numpy()], "prov=" + province[has_province].astype(str), np.ones(int(has_province.sum()))),
+        _long(ids, ["salary=" + wage_band(s) for s in best_salary.to_numpy()], np.ones(len(ids))),
+        _long(types["id"], "emp=" + types["emp"].astype(str), np.ones(len(types))),
+    ]
+    remote = jobs["remote"].fillna(False).astype(bool).to_numpy()
+    parts.append(_long(ids[remote], np.full(int(remote.sum()), "loc=remote"), np.ones(int(remote.sum()))))
+    national = (jobs["location_kind"] == "national").to_numpy()
+    parts.append(_long(ids[national], np.full(int(national.sum()), "loc=national"), np.ones(int(national.sum()))))
+    skills_query = select(VacancySkill.vacancy_id, Skill.slug, VacancySkill.required).join(Skill, Skill.id == VacancySkill.skill_id)
+    if vacancy_ids is not None:
+        skills_query = skills_query.where(VacancySkill.vacancy_id.in_([int(i) for i in vacancy_ids]))
+    skills = _read(engine, skills_query)
+    if not skills.empty:
+        weight = np.where(skills["required"].astype(bool), 1.0, OPTIONAL_SKILL_WEIGHT)
+        parts.append(_long(skills["vacancy_id"], "skill=" + skills["slug"], weight))
+    return ItemPart(id_map, pd.concat(parts, ignore_index=True), attributes)
+
+
+def default_now(engine: Engine) -> dt.datetime:
+    """The data's own "today": the latest interaction or vacancy sighting (the wall clock when empty)."""
+    with engine.connect() as connection:
+        latest = [
+            connection.scalar(select(func.max(Interaction.occurred_at))),
+            connection.scalar(select(func.max(Vacancy.last_seen))),
+        ]
+    latest = [pd.Timestamp(x).to_pydatetime() for x in latest if x is not None]
+    return max(latest) if latest else dt.datetime.now()
+
+
+# ---------------------------------------------------------------------- interactions
+
+
+def load_interactions(
+    engine: Engine, *, participant_ids=None, as_of=None, include_shown: bool = False, only_shown: bool = False
+) -> pd.DataFrame:
+    """Interactions as a :attr:`Columns.Interactions` frame (+ kind), weights from :data:`KIND_WEIGHTS`.
+
+    ``only_shown`` reads the exposures ("shown") instead.
+    """
+    query = select(Interaction.participant_id, Interaction.vacancy_id, Interaction.kind, Interaction.occurred_at)
+    if only_shown:
+        query = query.where(Interaction.kind == "shown")
+    elif not include_shown:
+        query = query.where(Interaction.kind != "shown")
+    if participant_ids is not None:
+        query = query.where(Interaction.participant_id.in_([int(i) for i in participant_ids]))
+    if as_of is not None:
+        query = query.where(Interaction.occurred_at <= pd.Timestamp(as_of).to_pydatetime())
+    frame = _read(engine, query)
+    return pd.DataFrame(
+        {
+            Columns.User: frame["participant_id"].to_numpy(dtype=np.int64),
+            Columns.Item: frame["vacancy_id"].to_numpy(dtype=np.int64),
+            Columns.Weight: frame["kind"].map(KIND_WEIGHTS).to_numpy(dtype=np.float32),
+            Columns.Datetime: pd.to_datetime(frame["occurred_at"]),
+            Columns.Kind: frame["kind"].astype(str).to_numpy(),
+        }
+    )
+
+
+def assemble(
+    cls, users: UserPart, items: ItemPart, interactions: pd.DataFrame, exposures: pd.DataFrame | None = None, meta: dict | None = None
+) -> "Dataset":
+    """A :class:`Dataset` from loaded parts (interactions of unknown users/items are dropped)."""
+    known = interactions[Columns.User].isin(users.id_map.external_ids) & interactions[Columns.Item].isin(items.id_map.external_ids)
+    if exposures is not None:
+        exposures = exposures[[Columns.User, Columns.Item, Columns.Datetime]].reset_index(drop=True)
+    return cls(
+        user_id_map=users.id_map,
+        item_id_map=items.id_map,
+        interactions=interactions.loc[known].reset_index(drop=True),
+        user_features=Features.from_long(users.features, users.id_map),
+        item_features=Features.from_long(items.features, items.id_map),
+        user_attributes=users.attributes,
+        item_attributes=items.attributes,
+        exposures=exposures,
+        meta=dict(meta or {}),
+    )
+
+
+def load_dataset(cls, engine: Engine, *, now=None, as_of=None, participant_ids=None) -> "Dataset":
+    """Everything :meth:`Dataset.from_database` returns."""
+    moment = now if now is not None else default_now(engine)
+    users = load_participants(engine, participant_ids=participant_ids, as_of=as_of)
+    items = load_vacancies(engine, now=moment)
+    interactions = load_interactions(engine, participant_ids=participant_ids, as_of=as_of)
+    exposures = load_interactions(engine, participant_ids=participant_ids, as_of=as_of, only_shown=True)
+    return assemble(cls, users, items, interactions, exposures, meta={"now": pd.Timestamp(moment).isoformat()})

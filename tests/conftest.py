@@ -1,0 +1,83 @@
+"""Shared fixtures: real databases (SQLite file and PostgreSQL) and the shared data folder.
+
+Every test that takes ``db_url`` or ``engine`` runs once on SQLite and once on
+PostgreSQL (``TEST_DATABASE_URL``, default the local server). Each pytest process
+gets its own PostgreSQL database, so parallel runs never see each other's rows;
+each test gets a fresh schema in it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from prakerja.db import make_engine
+from prakerja.migrate import upgrade
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("PRAKERJA_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _pg_admin_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data: real scraped postings and reference files, read-only."""
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"shared data folder not found at {SHARED_DATA}; set PRAKERJA_SHARED_DATA")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def pg_database_url():
+    """A PostgreSQL database private to this pytest process, dropped at the end."""
+    admin_url = make_url(_pg_admin_url())
+    name = f"prakerja_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # the suite must run on PostgreSQL: say so plainly
+        pytest.fail(f"PostgreSQL at {admin_url.render_as_string()} is not reachable ({exc}); start it or set TEST_DATABASE_URL")
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def fresh_database_url(backend: str, tmp_path: Path, request) -> str:
+    """An empty database of ``backend`` ("sqlite" or "postgres") for one test."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url = request.getfixturevalue("pg_database_url")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """URL of an empty database, once per backend."""
+    return fresh_database_url(request.param, tmp_path, request)
+
+
+@pytest.fixture
+def engine(db_url):
+    """An engine on a fresh, fully migrated database (both backends)."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()

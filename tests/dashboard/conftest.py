@@ -1,0 +1,91 @@
+"""Fixtures of the dashboard tests.
+
+``small_world`` writes a hand-made world of 25 participants whose every
+aggregate can be worked out on paper (the expected values in the tests are
+computed from the lists in ``dashboard_small_world``, not copied from the
+code). ``demo_db`` is a small generated demo world in SQLite, shared by the
+page tests of a session.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from dashboard_small_world import build_small_world
+
+from prakerja.db import make_engine
+from prakerja.migrate import upgrade
+
+
+@pytest.fixture
+def small_world(engine):
+    """The hand-made world on both databases: (engine, SmallWorld)."""
+    return engine, build_small_world(engine)
+
+
+@dataclass
+class DemoDatabase:
+    url: str
+    data_dir: Path
+    participants: tuple[int, int]
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> DemoDatabase:
+    """A 400-participant demo world in SQLite with a promoted popularity model and a manager account."""
+    from prakerja.bootstrap import initialise
+    from recommender.dataset import Dataset
+    from recommender.models import make_model
+    from recommender.registry import record_run
+
+    folder = tmp_path_factory.mktemp("dashboard-demo")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    previous = {k: os.environ.get(k) for k in ("PRAKERJA_DATA_DIR", "PRAKERJA_ARTIFACT_DIR")}
+    os.environ["PRAKERJA_ARTIFACT_DIR"] = str(folder / "models")
+    engine = make_engine(url)
+    upgrade(engine)
+    initialise(engine, demo=True, participants=400, seed=11)
+    dataset = Dataset.from_database(engine)
+    record_run(engine, make_model("popularity").fit(dataset), dataset, promote=True, notes="test")
+    from dashboard.auth import demo_account_plan
+
+    plan = demo_account_plan(engine)
+    engine.dispose()
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    participants = tuple(a.participant_id for a in plan if a.role == "participant")
+    return DemoDatabase(url=url, data_dir=folder, participants=participants)
+
+
+@pytest.fixture
+def demo_env(demo_db, monkeypatch):
+    """Point the app (DATABASE_URL, data and artifact folders) at the demo database."""
+    monkeypatch.setenv("DATABASE_URL", demo_db.url)
+    monkeypatch.setenv("PRAKERJA_DATA_DIR", str(demo_db.data_dir))
+    monkeypatch.setenv("PRAKERJA_ARTIFACT_DIR", str(demo_db.data_dir / "models"))
+    return demo_db
+
+
+@pytest.fixture
+def demo_copy_env(demo_db, tmp_path, monkeypatch):
+    """A private copy of the demo database for tests that write (feedback, promotion).
+
+    Feedback is stamped with the wall clock, which moves the demo world's own
+    "today" (2022) to now and expires its vacancies for every later test.
+    """
+    import sqlite3
+
+    target = tmp_path / "demo-copy.db"
+    with sqlite3.connect(demo_db.url.removeprefix("sqlite:///")) as source, sqlite3.connect(target) as copy_connection:
+        source.backup(copy_connection)  # consistent even while the WAL holds recent writes
+    copy = DemoDatabase(url=f"sqlite:///{target}", data_dir=tmp_path, participants=demo_db.participants)
+    monkeypatch.setenv("DATABASE_URL", copy.url)
+    monkeypatch.setenv("PRAKERJA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PRAKERJA_ARTIFACT_DIR", str(demo_db.data_dir / "models"))
+    return copy

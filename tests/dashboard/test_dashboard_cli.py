@@ -1,0 +1,55 @@
+"""``prakerja accounts`` and ``prakerja dashboard`` as a user runs them (subprocess, exit codes, one-line errors)."""
+
+import os
+import subprocess
+import sys
+
+from dashboard.auth import authenticate
+from prakerja.db import make_engine
+
+CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
+
+
+def run_cli(*args: str, url: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], env={**os.environ, "DATABASE_URL": url, **env}, capture_output=True, text=True, timeout=120)
+
+
+def _passwords(stdout: str) -> dict[str, str]:
+    found = {}
+    for line in stdout.splitlines():
+        if "password:" in line:
+            name, secret = line.split()[0], line.rsplit("password:", 1)[1].strip()
+            found[name] = secret
+    return found
+
+
+def test_accounts_demo_prints_working_passwords_once(demo_copy_env):
+    first = run_cli("accounts", "demo", "--skip-existing", url=demo_copy_env.url)
+    assert first.returncode == 0, first.stderr
+    passwords = _passwords(first.stdout)
+    assert {"peserta1", "peserta2", "manajer", "peneliti"} <= set(passwords)
+    engine = make_engine(demo_copy_env.url)
+    assert all(authenticate(engine, name, secret) is not None for name, secret in passwords.items())
+    again = run_cli("accounts", "demo", "--skip-existing", url=demo_copy_env.url)
+    assert again.returncode == 0 and set(_passwords(again.stdout).values()) == {"(unchanged)"}
+    refused = run_cli("accounts", "demo", url=demo_copy_env.url)
+    assert refused.returncode == 1 and "--skip-existing or --reset" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_accounts_create_reads_the_password_from_the_environment(demo_copy_env):
+    url = demo_copy_env.url
+    made = run_cli("accounts", "create", "jatim", "--role", "manager", "--province", "35", "--password-env", "PW", url=url, PW="rahasia-jatim")
+    assert made.returncode == 0, made.stderr
+    assert authenticate(make_engine(url), "jatim", "rahasia-jatim").province_code == "35"
+    bad = run_cli("accounts", "create", "x", "--role", "manager", "--province", "99", "--password-env", "PW", url=url, PW="rahasia-jatim")
+    assert bad.returncode == 1 and "unknown province" in bad.stderr
+    empty = run_cli("accounts", "create", "y", "--role", "researcher", "--password-env", "NOPE", url=url)
+    assert empty.returncode == 1 and "NOPE" in empty.stderr
+
+
+def test_dashboard_command_refuses_a_bad_boundaries_file(demo_copy_env, tmp_path):
+    bad = tmp_path / "areas.json"
+    bad.write_text("{}")
+    result = run_cli("dashboard", "--boundaries", str(bad), url=demo_copy_env.url)
+    assert result.returncode == 1 and "not TopoJSON" in result.stderr
+    assert "dashboard" in run_cli("--help", url=demo_copy_env.url).stdout

@@ -1,0 +1,164 @@
+"""Every model: the estimator contract, cold start from features, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from prakerja.columns import Columns
+from prakerja.errors import UserError
+from recommender.base import MAX_K, NotFittedError
+from recommender.dataset import Dataset
+from recommender.models import MODEL_CLASSES, Blend, ContentSimilarity, LightFMHybrid, Popularity, Random, make_model
+
+FAST = {"lightfm": {"epochs": 10, "num_threads": 1}, "blend": {"lightfm": {"epochs": 10, "num_threads": 1}}}
+
+
+@pytest.fixture(scope="module")
+def dataset(frames):
+    interactions, users, items, _, _ = frames
+    return Dataset.from_frames(interactions, users, items)
+
+
+@pytest.mark.parametrize("algorithm", sorted(MODEL_CLASSES))
+def test_fit_returns_self_and_recommend_gives_ranked_frame(algorithm, dataset):
+    model = make_model(algorithm, **FAST.get(algorithm, {}))
+    assert model.fit(dataset) is model
+    users = dataset.user_id_map.external_ids[:7]
+    reco = model.recommend(users, dataset, k=5)
+    assert list(reco.columns) == Columns.Recommendations
+    assert len(reco) == 7 * 5
+    for _, group in reco.groupby(Columns.User):
+        assert group[Columns.Rank].tolist() == [1, 2, 3, 4, 5]
+        assert (np.diff(group[Columns.Score].to_numpy()) <= 1e-6).all()
+        assert group[Columns.Item].is_unique
+    # recommend's scores are the model's own scores
+    row = dataset.user_id_map.to_internal([users[0]])[0]
+    first = reco[reco[Columns.User] == users[0]]
+    cols = dataset.item_id_map.to_internal(first[Columns.Item].to_numpy())
+    np.testing.assert_allclose(model.score(dataset, [row], cols)[0], first[Columns.Score].to_numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_get_params_rebuilds_an_equal_model():
+    model = LightFMHybrid(loss="bpr", no_components=8, epochs=3)
+    clone = LightFMHybrid(**model.get_params())
+    assert clone.get_params() == model.get_params()
+    assert Blend(weight=0.3).get_params()["weight"] == 0.3
+
+
+@pytest.mark.parametrize("loss", ["warp", "bpr", "logistic"])
+def test_lightfm_losses_learn_the_trade_signal(loss, frames, dataset):
+    _, _, _, user_trade, item_trade = frames
+    model = LightFMHybrid(loss=loss, epochs=15, num_threads=1, no_components=16).fit(dataset)
+    reco = model.recommend(dataset.user_id_map.external_ids, dataset, k=5)
+    hit = (reco[Columns.User].map(user_trade) == reco[Columns.Item].map(item_trade)).mean()
+    assert hit > 0.8, f"{loss}: only {hit:.0%} of recommendations match the user's trade"
+
+
+def test_cold_user_and_cold_items_get_sensible_scores_from_features(frames):
+    interactions, users, items, _, item_trade = frames
+    # a new welder (trainings, no interactions) and new vacancies of every trade (no interactions)
+    users = pd.concat([users, pd.DataFrame({"id": ["new"] * 4, "feature": ["skill=welding", "skill=k3-safety", "skill=metal-fabrication", "word"], "value": [1.0, 1.0, 1.0, "Pelatihan Juru Las SMAW"]})])
+    new_items = pd.DataFrame(
+        {
+            "id": ["cold-weld", "cold-weld", "cold-weld", "cold-coffee", "cold-coffee", "cold-coffee"],
+            "feature": ["skill=welding", "skill=k3-safety", "word", "skill=coffee-making", "skill=customer-service", "word"],
+            "value": [1.0, 1.0, "Welder Fabrikasi", 1.0, 1.0, "Barista Kafe"],
+        }
+    )
+    ds = Dataset.from_frames(interactions, users, pd.concat([items, new_items]))
+    cold = ds.item_id_map.to_internal(["cold-weld", "cold-coffee"])
+    user = ds.user_id_map.to_internal(["new"])
+    for model in (LightFMHybrid(epochs=15, num_threads=1), ContentSimilarity(), Blend(lightfm={"epochs": 15, "num_threads": 1})):
+        model.fit(ds)
+        weld, coffee = model.score(ds, user, cold)[0]
+        assert weld > coffee, f"{type(model).__name__}: welder scored barista ({coffee:.3f}) above welding ({weld:.3f})"
+        top = model.recommend(["new"], ds, k=10)
+        share = (top[Columns.Item].map({**item_trade, "cold-weld": "welder", "cold-coffee": "barista"}) == "welder").mean()
+        assert share >= 0.8
+
+
+def test_lightfm_without_item_identity_gives_new_items_learned_representations(dataset):
+    model = LightFMHybrid(epochs=5, num_threads=1).fit(dataset)
+    assert not any(str(n).startswith("item=") for n in model.item_feature_names_)
+    with_ids = LightFMHybrid(epochs=5, num_threads=1, item_identity=True).fit(dataset)
+    assert sum(str(n).startswith("item=") for n in with_ids.item_feature_names_) == dataset.n_items
+
+
+def test_popularity_prefers_the_users_province():
+    interactions = pd.DataFrame({"user_id": [1, 2, 3, 3], "item_id": ["a", "a", "b", "c"], "weight": 1.0})
+    users = pd.DataFrame({"id": [1, 2, 3, 4], "feature": ["prov=31", "prov=31", "prov=35", "prov=35"], "value": 1.0})
+    ds = Dataset.from_frames(interactions, users)
+    model = Popularity().fit(ds)
+    assert model.recommend([4], ds, k=1)[Columns.Item].tolist() in (["b"], ["c"])  # Jawa Timur's favourites
+    assert model.recommend([1], ds, k=1)[Columns.Item].tolist() == ["a"]
+
+
+def test_random_is_reproducible_whatever_the_batch(dataset):
+    model = Random(random_state=1).fit(dataset)
+    whole = model.score(dataset, np.arange(5))
+    np.testing.assert_array_equal(whole[2], model.score(dataset, [2])[0])
+    assert 0 <= whole.min() and whole.max() < 1
+
+
+def test_bad_input_is_a_user_error(dataset):
+    model = ContentSimilarity()
+    with pytest.raises(NotFittedError):
+        model.recommend(dataset.user_id_map.external_ids[:1], dataset)
+    model.fit(dataset)
+    with pytest.raises(UserError, match="unknown user id: nobody"):
+        model.recommend(["nobody"], dataset)
+    for k in (0, MAX_K + 1, 2.5, True):
+        with pytest.raises(UserError, match="k must be"):
+            model.recommend(dataset.user_id_map.external_ids[:1], dataset, k=k)
+    with pytest.raises(UserError, match="unknown algorithm"):
+        make_model("svd")
+    with pytest.raises(UserError, match="bad parameters"):
+        make_model("lightfm", components=3)
+    with pytest.raises(UserError, match="unknown LightFM loss"):
+        LightFMHybrid(loss="hinge").fit(dataset)
+    with pytest.raises(UserError, match="blend weight"):
+        Blend(weight=2).fit(dataset)
+
+
+def test_empty_interaction_history(dataset):
+    empty = dataset.with_interactions(dataset.interactions.iloc[0:0])
+    with pytest.raises(UserError, match="no positive interaction"):
+        LightFMHybrid(epochs=1).fit(empty)
+    # the documented fallbacks still rank: content from features, popularity all ties
+    assert len(ContentSimilarity().fit(empty).recommend(dataset.user_id_map.external_ids[:2], empty, k=3)) == 6
+    assert len(Popularity().fit(empty).recommend(dataset.user_id_map.external_ids[:2], empty, k=3)) == 6
+
+
+def test_content_needs_shared_feature_names():
+    ds = Dataset.from_frames(
+        pd.DataFrame({"user_id": [1], "item_id": [2]}),
+        pd.DataFrame({"id": [1], "feature": ["a"], "value": [1.0]}),
+        pd.DataFrame({"id": [2], "feature": ["b"], "value": [1.0]}),
+    )
+    with pytest.raises(UserError, match="share by name"):
+        ContentSimilarity().fit(ds)
+
+
+def test_filter_viewed_and_candidate_items(dataset):
+    model = ContentSimilarity().fit(dataset)
+    user = dataset.user_id_map.external_ids[0]
+    seen = set(dataset.interactions.loc[dataset.interactions[Columns.User] == user, Columns.Item])
+    reco = model.recommend([user], dataset, k=50, filter_viewed=True)
+    assert not seen & set(reco[Columns.Item])
+    some = dataset.item_id_map.external_ids[:3]
+    assert set(model.recommend([user], dataset, k=10, items=some)[Columns.Item]) == set(some)
+
+
+def test_logistic_lightfm_learns_from_exposures_only_when_asked(dataset):
+    from dataclasses import replace
+
+    users = dataset.interactions[Columns.User].to_numpy()
+    others = np.roll(dataset.interactions[Columns.Item].to_numpy(), 7)
+    shown = pd.DataFrame({Columns.User: users, Columns.Item: others, Columns.Datetime: dataset.interactions[Columns.Datetime].min()})
+    with_shown = replace(dataset, exposures=shown)
+    assert len(with_shown.exposure_negatives()[0]) > 0
+    plain = LightFMHybrid(loss="logistic", epochs=1, num_threads=1).fit(with_shown)
+    asked = LightFMHybrid(loss="logistic", epochs=1, num_threads=1, shown_negatives=True).fit(with_shown)
+    assert not np.allclose(plain.model_.item_embeddings, asked.model_.item_embeddings)

@@ -1,0 +1,85 @@
+"""The foundation's command line: init, db stats, db upgrade and their bad inputs.
+
+Commands run in a subprocess, as a user runs them, so exit codes and the
+one-line error messages are what a user would see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from prakerja.db import make_engine
+from prakerja.models import Province, Regency
+
+CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
+
+
+def run_cli(*args: str, database_url: str, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_help_lists_commands(tmp_path):
+    result = run_cli("--help", database_url=f"sqlite:///{tmp_path/'x.db'}")
+    assert result.returncode == 0
+    for command in ("init", "db"):
+        assert command in result.stdout
+
+
+def test_init_loads_regions_and_second_init_is_refused(db_url):
+    first = run_cli("init", database_url=db_url)
+    assert first.returncode == 0, first.stderr
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Province)) == 38
+        assert connection.scalar(select(func.count()).select_from(Regency)) == 514
+        before = connection.scalar(select(func.count()).select_from(Regency))
+
+    second = run_cli("init", database_url=db_url)
+    assert second.returncode == 1
+    assert "already loaded" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
+
+    kept = run_cli("init", "--skip-existing", database_url=db_url)
+    assert kept.returncode == 0, kept.stderr
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Regency)) == before
+
+
+def test_db_stats_json_counts_rows(db_url):
+    assert run_cli("init", database_url=db_url).returncode == 0
+    result = run_cli("db", "stats", "--format", "json", database_url=db_url)
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert counts["provinces"] == 38
+    assert counts["regencies"] == 514
+    assert counts["vacancies"] == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("not-a-url", "is not a database URL"),
+        ("postgresql://postgres@127.0.0.1:1/nothing", "cannot reach the database"),
+        ("mysql+nosuchdriver://x@localhost/db", "names no known database"),
+    ],
+)
+def test_bad_database_url_is_one_clear_line(url, expected):
+    result = run_cli("db", "upgrade", database_url=url)
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_format_option_is_refused(tmp_path):
+    result = run_cli("db", "stats", "--format", "xml", database_url=f"sqlite:///{tmp_path/'x.db'}")
+    assert result.returncode == 1
+    assert "--format" in result.stderr
