@@ -21,6 +21,7 @@ install: $(STAMP)
 # Creates/updates the schema, loads reference data and the demo world once, trains the default model once.
 db: $(STAMP)
 	$(BIN)/prakerja init --demo --participants $(DEMO_PARTICIPANTS) --skip-existing
+	$(BIN)/prakerja train --if-missing
 	$(BIN)/prakerja accounts demo --skip-existing
 
 run: db
@@ -30,7 +31,8 @@ run: db
 api: db
 	$(BIN)/prakerja serve --host 127.0.0.1 --port $(API_PORT)
 
-test: $(STAMP)
+# The same set-up as `make run` (tests build their own databases; this proves the set-up works), then the suite.
+test: db
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian chromium for the dashboard's browser test (never `playwright install`).

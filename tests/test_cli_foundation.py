@@ -83,3 +83,19 @@ def test_bad_format_option_is_refused(tmp_path):
     result = run_cli("db", "stats", "--format", "xml", database_url=f"sqlite:///{tmp_path/'x.db'}")
     assert result.returncode == 1
     assert "--format" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("no-such-command",), "No such command"),
+        (("init", "--participants", "many"), "Invalid value for '--participants'"),
+        (("recommend", "not-a-number"), "Invalid value"),
+    ],
+)
+def test_usage_mistakes_print_usage_not_a_traceback(tmp_path, args, expected):
+    result = run_cli(*args, database_url=f"sqlite:///{tmp_path/'x.db'}")
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Usage:" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -107,13 +107,20 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        if _is_usage_error(exc):
             exc.show()
             sys.exit(exc.exit_code)
         raise
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    """A click-style usage error (bad option, unknown command), from click or typer's own copy of it.
+
+    Typer 0.29 raises ``typer._click.exceptions.*``, which are not click's
+    classes, so the check goes by the class's name in its ancestry.
+    """
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and hasattr(exc, "show")
 
 
 def _register_subcommands() -> None:

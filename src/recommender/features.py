@@ -319,14 +319,15 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
 
 
 def default_now(engine: Engine) -> dt.datetime:
-    """The data's own "today": the latest interaction or vacancy sighting (the wall clock when empty)."""
+    """The data's own "today": the latest vacancy sighting (the wall clock when there is none).
+
+    The market's clock, not the interactions': feedback is stamped with the wall
+    clock, and a demo world set in 2021 must not see all its vacancies expire
+    because someone clicked one today.
+    """
     with engine.connect() as connection:
-        latest = [
-            connection.scalar(select(func.max(Interaction.occurred_at))),
-            connection.scalar(select(func.max(Vacancy.last_seen))),
-        ]
-    latest = [pd.Timestamp(x).to_pydatetime() for x in latest if x is not None]
-    return max(latest) if latest else dt.datetime.now()
+        latest = connection.scalar(select(func.max(Vacancy.last_seen)))
+    return pd.Timestamp(latest).to_pydatetime() if latest is not None else dt.datetime.now()
 
 
 # ---------------------------------------------------------------------- interactions
