@@ -136,4 +136,5 @@ SUBCOMMAND_MODULES: list[str] = [
     "recommender.cli",
     "recommender.research_cli",
     "dashboard.cli",
+    "recommender.service.cli",
 ]

@@ -38,6 +38,14 @@ from recommender.models import ContentSimilarity
 from recommender.registry import load_run, promoted_run_key
 
 
+class UnknownId(UserError):
+    """A participant or vacancy id that does not exist (the HTTP API answers 404)."""
+
+
+class FeedbackConflict(UserError):
+    """A client key already used for another feedback (the HTTP API answers 409)."""
+
+
 @dataclass(frozen=True)
 class MatchFilters:
     """What a participant asks for (see :mod:`recommender.filters` for the exact rules)."""
@@ -223,7 +231,7 @@ def participant_dataset(engine: Engine, participant_id: int, catalogue: Catalogu
         raise UserError(f"participant id must be a whole number, not {participant_id!r}")
     user = load_participants(engine, participant_ids=[int(participant_id)])
     if user.id_map.size == 0:
-        raise UserError(f"unknown participant id {participant_id}")
+        raise UnknownId(f"unknown participant id {participant_id}")
     interactions = load_interactions(engine, participant_ids=[int(participant_id)])
     interactions = interactions[interactions[Columns.Item].isin(catalogue.id_map.external_ids)].reset_index(drop=True)
     return Dataset(
@@ -238,8 +246,10 @@ def participant_dataset(engine: Engine, participant_id: int, catalogue: Catalogu
     )
 
 
-def _serving(engine: Engine, model: Recommender | None) -> tuple[Recommender, int | None, Catalogue]:
-    state = MODEL_CACHE.get(engine)
+def _serving(
+    engine: Engine, model: Recommender | None, cache: ModelCache | None = None
+) -> tuple[Recommender, int | None, Catalogue]:
+    state = (cache or MODEL_CACHE).get(engine)
     if model is None:
         return state.model, state.run_id, state.catalogue
     return model, None, state.catalogue
@@ -280,7 +290,11 @@ def _int_or_none(value) -> int | None:
 
 
 def match_participant(
-    engine: Engine, participant_id: int, filters: MatchFilters = MatchFilters(), model: Recommender | None = None
+    engine: Engine,
+    participant_id: int,
+    filters: MatchFilters = MatchFilters(),
+    model: Recommender | None = None,
+    cache: ModelCache | None = None,
 ) -> list[MatchResult]:
     """The participant's top-k vacancies with explanations.
 
@@ -295,9 +309,12 @@ def match_participant(
     model
         A fitted model to use instead of the promoted one (results then carry
         ``model_run_id=None``).
+    cache
+        Where the promoted model comes from (default :data:`MODEL_CACHE`; the
+        HTTP service passes its own, which reloads in the background).
     """
     k = check_k(filters.k)
-    model, run_id, catalogue = _serving(engine, model)
+    model, run_id, catalogue = _serving(engine, model, cache)
     dataset = participant_dataset(engine, participant_id, catalogue)
     reco = model.recommend([int(participant_id)], dataset, k=k, filters=filters.item_filters())
     if reco.empty:
@@ -365,9 +382,9 @@ def record_feedback(
     try:
         with transaction(engine) as session:
             if session.get(Participant, int(participant_id)) is None:
-                raise UserError(f"unknown participant id {participant_id}")
+                raise UnknownId(f"unknown participant id {participant_id}")
             if session.get(Vacancy, int(vacancy_id)) is None:
-                raise UserError(f"unknown vacancy id {vacancy_id}")
+                raise UnknownId(f"unknown vacancy id {vacancy_id}")
             row = Interaction(
                 participant_id=int(participant_id),
                 vacancy_id=int(vacancy_id),
@@ -400,7 +417,7 @@ def _by_client_key(engine: Engine, client_key: str | None):
 
 def _same_or_conflict(existing, participant_id, vacancy_id, kind, client_key) -> int:
     if (existing.participant_id, existing.vacancy_id, existing.kind) != (int(participant_id), int(vacancy_id), kind):
-        raise UserError(f"client_key {client_key!r} was already used for another feedback")
+        raise FeedbackConflict(f"client_key {client_key!r} was already used for another feedback")
     return int(existing.id)
 
 
@@ -408,12 +425,16 @@ def _same_or_conflict(existing, participant_id, vacancy_id, kind, client_key) ->
 
 
 def suggest_next_training(
-    engine: Engine, participant_id: int, filters: MatchFilters = MatchFilters(), model: Recommender | None = None
+    engine: Engine,
+    participant_id: int,
+    filters: MatchFilters = MatchFilters(),
+    model: Recommender | None = None,
+    cache: ModelCache | None = None,
 ) -> NextTraining | None:
     """The catalogue course that would unlock the most additional good matches (None when none would)."""
     from recommender.next_training import best_next_course
 
     check_k(filters.k)
-    model, _, catalogue = _serving(engine, model)
+    model, _, catalogue = _serving(engine, model, cache)
     dataset = participant_dataset(engine, participant_id, catalogue)
     return best_next_course(engine, model, dataset, int(participant_id), filters.item_filters(), k=filters.k)

@@ -1,0 +1,95 @@
+"""The application factory: routers, error handlers, metrics, and the per-worker state.
+
+``create_app(engine)`` is what tests and benchmarks call; uvicorn's workers call
+:func:`create_app_from_env` (``prakerja serve``), which opens ``DATABASE_URL``.
+The served model and the vacancy catalogue load once per worker, at startup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from recommender.service import errors
+from recommender.service.context import ServiceContext
+from recommender.service.metrics import MetricsMiddleware
+from recommender.service.routes import health, models, participants, vacancies
+from recommender.service.schemas import ErrorBody
+from recommender.service.serving import BackgroundModelCache
+
+log = logging.getLogger("prakerja.service")
+
+API_VERSION = "1.0"
+ERROR_RESPONSES = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        401: "No API key, or a bad or revoked one.",
+        403: "The key's role may not do this.",
+        404: "Unknown id.",
+        409: "Conflict (a client key used for another feedback).",
+        422: "Invalid input; details say where.",
+        429: "Rate limit exceeded; see Retry-After.",
+        503: "No model can be served yet.",
+    }.items()
+}
+
+
+def create_app(
+    engine: Engine,
+    *,
+    check_seconds: float = 2.0,
+    key_cache_seconds: float = 5.0,
+    warm: bool = True,
+) -> FastAPI:
+    """The service on ``engine`` (a migrated database).
+
+    Parameters
+    ----------
+    check_seconds
+        How often each worker looks for a newly promoted model or changed catalogue.
+    key_cache_seconds
+        How long a verified API key is trusted before the database is asked again.
+    warm
+        Load the model and catalogue at startup (the default) rather than on the first request.
+    """
+    context = ServiceContext(engine=engine, cache=BackgroundModelCache(check_seconds=check_seconds),
+                             key_cache_seconds=key_cache_seconds)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if warm:
+            try:
+                state = context.cache.warm(engine)
+                log.info("serving model run %s over %d vacancies", state.run_id, state.catalogue.id_map.size)
+            except Exception as exc:  # start anyway: /readyz says why it is not ready
+                context.cache.last_error = f"{type(exc).__name__}: {exc}"
+                log.error("no model loaded at startup: %s", context.cache.last_error)
+        yield
+
+    app = FastAPI(
+        title="Prakerja job matching",
+        version=API_VERSION,
+        description=(
+            "Job recommendations for Kartu Prakerja participants, with the reasons for each; feedback; "
+            "next training; vacancies (read, and partner batches); model runs. "
+            "Send an API key in the X-API-Key header (`prakerja apikey create`)."
+        ),
+        lifespan=lifespan,
+        responses=ERROR_RESPONSES,
+    )
+    app.state.service = context
+    errors.install(app)
+    app.add_middleware(MetricsMiddleware)
+    for module in (participants, vacancies, models, health):
+        app.include_router(module.router)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The service on ``DATABASE_URL`` (uvicorn's factory in every worker)."""
+    from prakerja.db import make_engine
+
+    return create_app(make_engine())

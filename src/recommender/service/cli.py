@@ -1,0 +1,96 @@
+"""``prakerja serve`` (the HTTP service under uvicorn) and ``prakerja apikey create|list|revoke``."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from prakerja.errors import UserError
+
+apikey_app = typer.Typer(help="API keys of the HTTP service (stored hashed; a new key is shown once).", no_args_is_help=True)
+console = Console()
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the model once)."),
+    log_level: str = typer.Option("info", "--log-level", help="critical, error, warning, info or debug."),
+) -> None:
+    """Run the recommendation API (docs at http://HOST:PORT/docs)."""
+    import uvicorn
+
+    from prakerja.cli import open_database
+
+    if log_level not in ("critical", "error", "warning", "info", "debug"):
+        raise UserError(f"--log-level must be critical, error, warning, info or debug, not {log_level!r}")
+    engine = open_database()  # fails here, in one line, when the database is unreachable; migrates it
+    engine.dispose()
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prakerja-metrics-")
+    console.print(f"serving on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); API docs at /docs")
+    try:
+        uvicorn.run(
+            "recommender.service.app:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            http="httptools",
+            loop="uvloop",
+        )
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+@apikey_app.command("create")
+def apikey_create(
+    role: str = typer.Option(..., "--role", help="participant, partner, manager or researcher."),
+    participant: Optional[int] = typer.Option(None, "--participant", help="The participant a participant key acts for."),
+    province: Optional[str] = typer.Option(None, "--province", help="2-digit province code scoping a manager key."),
+    rate_limit: int = typer.Option(600, "--rate-limit", help="Requests a minute (per worker)."),
+) -> None:
+    """Create a key and print it once: it is stored only as a hash and cannot be shown again."""
+    from prakerja.cli import open_database
+    from recommender.service.keys import create_key
+
+    new = create_key(open_database(), role, participant_id=participant, province_code=province, rate_limit_per_minute=rate_limit)
+    console.print(f"created {new.holder.role} key {new.holder.prefix} (shown once, store it now):", highlight=False)
+    print(new.secret)
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """Every key: prefix, role, scope, limit, state (never the key itself)."""
+    from prakerja.cli import open_database
+    from recommender.service.keys import list_keys
+
+    table = Table("prefix", "role", "participant", "province", "per minute", "created", "state")
+    for key in list_keys(open_database()):
+        table.add_row(
+            key.prefix, key.role, str(key.participant_id or "-"), key.province_code or "-", f"{key.rate_limit_per_minute:,}",
+            key.created_at.strftime("%Y-%m-%d %H:%M") if key.created_at else "-", "revoked" if key.revoked else "active",
+        )
+    console.print(table)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(prefix: str = typer.Argument(..., help="The key's prefix (from `apikey list`).")) -> None:
+    """Revoke a key: the service refuses it within seconds (each worker trusts a verified key for 5 s)."""
+    from prakerja.cli import open_database
+    from recommender.service.keys import revoke_key
+
+    revoke_key(open_database(), prefix)
+    console.print(f"key {prefix} revoked")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``serve`` and the ``apikey`` group to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(apikey_app, name="apikey")

@@ -1,0 +1,55 @@
+"""What every request of one worker shares: the database, the served model, key checks, rate limits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from sqlalchemy import Engine
+
+from recommender.service.keys import KeyHolder, hash_key, verify_key
+from recommender.service.ratelimit import SlidingWindowLimiter
+from recommender.service.serving import BackgroundModelCache
+
+
+@dataclass
+class ServiceContext:
+    """Per-process state of the service (one per uvicorn worker).
+
+    Attributes
+    ----------
+    key_cache_seconds
+        How long a verified key is trusted without asking the database again:
+        a revoked key stops working within this time (0 checks every request).
+    """
+
+    engine: Engine
+    cache: BackgroundModelCache
+    limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
+    key_cache_seconds: float = 5.0
+    _keys: dict[str, tuple[KeyHolder, float]] = field(default_factory=dict)
+    _keys_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def holder(self, key: str) -> KeyHolder | None:
+        """The holder of a key, from the short-lived cache or the database."""
+        digest = hash_key(key)
+        now = time.monotonic()
+        cached = self._keys.get(digest)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        holder = verify_key(self.engine, key)
+        with self._keys_lock:
+            if holder is None:
+                self._keys.pop(digest, None)
+            elif self.key_cache_seconds > 0:
+                if len(self._keys) > 10_000:
+                    self._keys.clear()
+                self._keys[digest] = (holder, now + self.key_cache_seconds)
+        return holder
+
+
+def service(request: Request) -> ServiceContext:
+    """The worker's :class:`ServiceContext` (a FastAPI dependency)."""
+    return request.app.state.service

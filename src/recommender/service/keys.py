@@ -1,0 +1,158 @@
+"""API keys: created once, shown once, stored only as a hash.
+
+A key looks like ``prk_<prefix>_<secret>``: the 10-character prefix is stored in
+clear and used to find the key's row (and lets an operator tell keys apart in
+``prakerja apikey list``); the secret is 32 random bytes (256 bits).
+
+Why SHA-256 and not argon2 (which the dashboard uses for passwords): argon2 is
+slow on purpose, to make guessing a *low-entropy* password expensive. A key of
+256 random bits cannot be guessed whatever the hash speed, so a slow hash would
+only add tens of milliseconds to every API request. The stored value is the
+SHA-256 of the whole key, compared with :func:`hmac.compare_digest` so that the
+comparison time tells an attacker nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from prakerja import vocab
+from prakerja.db import transaction
+from prakerja.errors import UserError
+from prakerja.models import ApiKey, Participant, Province
+
+KEY_PREFIX = "prk"
+PREFIX_LENGTH = 10
+DEFAULT_RATE_LIMIT = 600
+_KEY_PATTERN = re.compile(rf"^{KEY_PREFIX}_([0-9a-f]{{{PREFIX_LENGTH}}})_([A-Za-z0-9_-]{{20,100}})$")
+
+
+@dataclass(frozen=True)
+class KeyHolder:
+    """Who a verified key belongs to: its role and scope."""
+
+    prefix: str
+    role: str
+    participant_id: int | None
+    province_code: str | None
+    rate_limit_per_minute: int
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A freshly created key: ``secret`` is the whole key, shown once and never stored."""
+
+    holder: KeyHolder
+    secret: str
+
+
+def hash_key(key: str) -> str:
+    """Hex SHA-256 of the whole key (see the module docstring for why not argon2)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def split_key(key: str) -> str | None:
+    """The prefix of a well-formed key, else None."""
+    match = _KEY_PATTERN.match(key.strip())
+    return match.group(1) if match else None
+
+
+def create_key(
+    engine: Engine,
+    role: str,
+    *,
+    participant_id: int | None = None,
+    province_code: str | None = None,
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT,
+) -> NewKey:
+    """Store a new key for ``role`` and return it (the only time the whole key is known).
+
+    A participant key needs ``participant_id`` (the participant it may act for);
+    other roles must not have one. ``province_code`` narrows a manager's scope.
+    """
+    if role not in vocab.ROLES:
+        raise UserError(f"unknown role {role!r}; choose from {', '.join(vocab.ROLES)}")
+    if role == "participant" and participant_id is None:
+        raise UserError("a participant key needs --participant ID (the participant it acts for)")
+    if role != "participant" and participant_id is not None:
+        raise UserError(f"--participant is only for participant keys, not {role}")
+    if not 1 <= rate_limit_per_minute <= 1_000_000:
+        raise UserError(f"--rate-limit must be 1 to 1,000,000 requests a minute, not {rate_limit_per_minute}")
+    prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+    key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction(engine) as session:
+        if participant_id is not None and session.get(Participant, int(participant_id)) is None:
+            raise UserError(f"unknown participant id {participant_id}")
+        if province_code is not None and session.get(Province, province_code) is None:
+            raise UserError(f"unknown province code {province_code!r} (2 digits, e.g. 35 for Jawa Timur)")
+        session.add(
+            ApiKey(
+                prefix=prefix,
+                key_hash=hash_key(key),
+                role=role,
+                participant_id=participant_id,
+                province_code=province_code,
+                rate_limit_per_minute=rate_limit_per_minute,
+                revoked=False,
+            )
+        )
+    return NewKey(KeyHolder(prefix, role, participant_id, province_code, rate_limit_per_minute), key)
+
+
+def verify_key(engine: Engine, key: str) -> KeyHolder | None:
+    """The holder of ``key`` when it is well formed, known, not revoked and its hash matches; else None."""
+    prefix = split_key(key)
+    if prefix is None:
+        return None
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(
+                ApiKey.key_hash, ApiKey.role, ApiKey.participant_id, ApiKey.province_code,
+                ApiKey.rate_limit_per_minute, ApiKey.revoked,
+            ).where(ApiKey.prefix == prefix)
+        ).first()
+    if row is None or row.revoked or not hmac.compare_digest(row.key_hash, hash_key(key.strip())):
+        return None
+    return KeyHolder(prefix, row.role, row.participant_id, row.province_code, int(row.rate_limit_per_minute))
+
+
+@dataclass(frozen=True)
+class KeyListing:
+    """One stored key as an operator sees it (never the secret)."""
+
+    prefix: str
+    role: str
+    participant_id: int | None
+    province_code: str | None
+    rate_limit_per_minute: int
+    created_at: dt.datetime | None
+    revoked: bool
+
+
+def list_keys(engine: Engine) -> list[KeyListing]:
+    """Every key, oldest first."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                ApiKey.prefix, ApiKey.role, ApiKey.participant_id, ApiKey.province_code,
+                ApiKey.rate_limit_per_minute, ApiKey.created_at, ApiKey.revoked,
+            ).order_by(ApiKey.id)
+        ).all()
+    return [KeyListing(*row) for row in rows]
+
+
+def revoke_key(engine: Engine, prefix: str) -> None:
+    """Revoke the key with ``prefix`` (the whole key is accepted too)."""
+    prefix = split_key(prefix) or prefix.strip()
+    with transaction(engine) as session:
+        key = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+        if key is None:
+            raise UserError(f"no API key with prefix {prefix!r}; `prakerja apikey list` shows them")
+        key.revoked = True

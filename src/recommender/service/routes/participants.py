@@ -1,0 +1,128 @@
+"""/v1/participants/{id}/...: recommendations, feedback, next training."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from recommender.matching import MatchFilters, MatchResult, match_participant, record_feedback, suggest_next_training
+from recommender.service.auth import require, resolve_participant
+from recommender.service.context import ServiceContext, service
+from recommender.service.keys import KeyHolder
+from recommender.service.schemas import (
+    CourseSuggestion,
+    Explanation,
+    FeedbackIn,
+    FeedbackOut,
+    NextTrainingOut,
+    Recommendation,
+    RecommendationList,
+    RecommendationQuery,
+    parse_types,
+)
+
+router = APIRouter(prefix="/v1/participants", tags=["participants"])
+
+ParticipantPath = Annotated[
+    str,
+    Path(
+        min_length=1, max_length=24, pattern=r"^[A-Za-z0-9_-]+$",
+        description="The participant's id (participant keys: their own) or pseudonym (researcher keys).",
+    ),
+]
+Reader = Annotated[KeyHolder, Depends(require("participant", "researcher"))]
+Context = Annotated[ServiceContext, Depends(service)]
+
+
+def match_filters(query: RecommendationQuery) -> MatchFilters:
+    """The API's query as the matcher's filters."""
+    return MatchFilters(
+        k=query.k,
+        radius_km=query.radius_km,
+        province_only=query.province,
+        min_wage=query.min_wage,
+        employment_types=parse_types(query.types),
+        remote_allowed=query.remote,
+    )
+
+
+def recommendation(result: MatchResult) -> Recommendation:
+    return Recommendation(
+        rank=result.rank,
+        score=result.score,
+        vacancy_id=result.vacancy_id,
+        title=result.title,
+        company=result.company,
+        regency=result.regency_name,
+        province=result.province_name,
+        salary_min=result.salary_min,
+        salary_max=result.salary_max,
+        employment_types=result.employment_types,
+        posted_at=result.posted_at,
+        url=result.url,
+        explanation=Explanation(
+            matched_skills=[{"skill": skill, "source": source} for skill, source in result.matched_skills],
+            missing_skills=result.missing_skills,
+            distance_km=result.distance_km,
+            wage_before=result.wage_before,
+            wage_gain=result.wage_gain,
+            contributions=[{"feature": name, "value": value} for name, value in result.contributions],
+        ),
+    )
+
+
+@router.get("/{participant}/recommendations", response_model=RecommendationList)
+def recommendations(
+    participant: ParticipantPath, query: Annotated[RecommendationQuery, Query()], holder: Reader, context: Context
+) -> RecommendationList:
+    """The participant's best vacancies now, with the reasons for each and the model run that ranked them."""
+    who = resolve_participant(context, holder, participant)
+    state = context.cache.get(context.engine)
+    results = match_participant(context.engine, who.id, match_filters(query), cache=context.cache)
+    return RecommendationList(
+        participant=who.label,
+        model_run_id=results[0].model_run_id if results else state.run_id,
+        recommendations=[recommendation(r) for r in results],
+    )
+
+
+@router.post("/{participant}/feedback", response_model=FeedbackOut, status_code=201)
+def feedback(
+    participant: ParticipantPath,
+    body: FeedbackIn,
+    holder: Annotated[KeyHolder, Depends(require("participant"))],
+    context: Context,
+) -> FeedbackOut:
+    """Store what the participant did with a vacancy; applied and dismissed vacancies leave the next recommendations.
+
+    Idempotent with ``client_key``: the same key again answers with the first
+    interaction's id and stores nothing (409 when the key was used for another action).
+    """
+    who = resolve_participant(context, holder, participant)
+    interaction_id = record_feedback(
+        context.engine, who.id, body.vacancy_id, body.kind, client_key=body.client_key, model_run_id=body.model_run_id
+    )
+    return FeedbackOut(
+        interaction_id=interaction_id, participant=who.label, vacancy_id=body.vacancy_id, kind=body.kind,
+        client_key=body.client_key,
+    )
+
+
+@router.get("/{participant}/next-training", response_model=NextTrainingOut)
+def next_training(
+    participant: ParticipantPath, query: Annotated[RecommendationQuery, Query()], holder: Reader, context: Context
+) -> NextTrainingOut:
+    """The catalogue course that would unlock the most additional good matches under these filters."""
+    who = resolve_participant(context, holder, participant)
+    advice = suggest_next_training(context.engine, who.id, match_filters(query), cache=context.cache)
+    if advice is None:
+        return NextTrainingOut(participant=who.label, suggestion=None)
+    return NextTrainingOut(
+        participant=who.label,
+        suggestion=CourseSuggestion(
+            course_id=advice.course_id, title=advice.title, provider=advice.provider, unlocks=advice.unlocks,
+            vacancy_ids=[int(v) for v in advice.vacancy_ids],
+        ),
+    )
+

@@ -1,0 +1,296 @@
+"""Pydantic models of every request and response of the service (they make the OpenAPI at /docs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from prakerja import vocab
+
+FeedbackKind = Literal["clicked", "saved", "applied", "dismissed", "hired"]
+RowOutcome = Literal["created", "updated", "merged", "unchanged", "quarantined"]
+VacancyStatus = Literal["active", "expired", "removed", "filled"]
+Role = Literal["participant", "partner", "manager", "researcher"]
+
+TYPES_PATTERN = r"^[A-Za-z]+(,[A-Za-z]+)*$"
+TYPES_HELP = f"Comma-separated employment types, any of: {', '.join(vocab.EMPLOYMENT_TYPES)}."
+
+
+def parse_types(value: str | None) -> tuple[str, ...] | None:
+    """``"fullTime,contract"`` -> a tuple of known employment types (ValueError names the unknown ones)."""
+    if value is None:
+        return None
+    types = tuple(dict.fromkeys(t.strip() for t in value.split(",") if t.strip()))
+    unknown = [t for t in types if t not in vocab.EMPLOYMENT_TYPES]
+    if unknown:
+        raise ValueError(f"unknown employment type {', '.join(unknown)}; choose from {', '.join(vocab.EMPLOYMENT_TYPES)}")
+    return types or None
+
+
+# ---------------------------------------------------------------------- errors and health
+
+
+class ErrorDetail(BaseModel):
+    location: str = Field(description="Where the input is wrong, e.g. query.k or body.postings.0.title.")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: str = Field(description="Short code: unauthorized, forbidden, not_found, invalid_input, rate_limited, ...")
+    message: str = Field(description="What is wrong, in a sentence.")
+    details: list[ErrorDetail] | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+    database: bool
+    model_loaded: bool
+    model_run_id: int | None = Field(None, description="The promoted run served; null for the content fallback.")
+    vacancies: int | None = Field(None, description="Vacancies in the served catalogue.")
+    problems: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- recommendations
+
+
+class RecommendationQuery(BaseModel):
+    """Filters of a participant's recommendations."""
+
+    k: int = Field(10, ge=1, le=100, description="How many vacancies.")
+    radius_km: float | None = Field(None, gt=0, le=6000, description="Only vacancies within this distance of home.")
+    province: bool = Field(False, description="Only vacancies in the participant's own province.")
+    min_wage: int | None = Field(None, ge=0, le=10_000_000_000, description="Only vacancies offering at least this (IDR a month).")
+    types: str | None = Field(None, max_length=200, pattern=TYPES_PATTERN, description=TYPES_HELP)
+    remote: bool = Field(True, description="Include remote vacancies.")
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: str | None) -> str | None:
+        parse_types(value)
+        return value
+
+
+class MatchedSkill(BaseModel):
+    skill: str
+    source: str = Field(description="The training that gave the skill, or 'declared at registration'.")
+
+
+class Contribution(BaseModel):
+    feature: str
+    value: float
+
+
+class Explanation(BaseModel):
+    matched_skills: list[MatchedSkill]
+    missing_skills: list[str]
+    distance_km: float | None
+    wage_before: int | None
+    wage_gain: int | None
+    contributions: list[Contribution] = Field(description="The model's own largest score shares.")
+
+
+class Recommendation(BaseModel):
+    rank: int
+    score: float
+    vacancy_id: int
+    title: str
+    company: str | None
+    regency: str | None
+    province: str | None
+    salary_min: int | None
+    salary_max: int | None
+    employment_types: list[str]
+    posted_at: dt.datetime | None
+    url: str | None
+    explanation: Explanation
+
+
+class RecommendationList(BaseModel):
+    participant: str = Field(description="The id (participant keys) or pseudonym (researcher keys) asked for.")
+    model_run_id: int | None = Field(description="The model run that ranked these; null for the content fallback.")
+    recommendations: list[Recommendation]
+
+
+# ---------------------------------------------------------------------- feedback and next training
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    vacancy_id: int = Field(ge=1, le=2**62)
+    kind: FeedbackKind
+    client_key: str | None = Field(
+        None, min_length=1, max_length=80,
+        description="Makes the post idempotent: sending the same key again stores nothing new and answers the same.",
+    )
+    model_run_id: int | None = Field(None, ge=1, le=2**31 - 1, description="The run whose recommendation this answers.")
+
+
+class FeedbackOut(BaseModel):
+    interaction_id: int
+    participant: str
+    vacancy_id: int
+    kind: FeedbackKind
+    client_key: str | None
+
+
+class CourseSuggestion(BaseModel):
+    course_id: int
+    title: str
+    provider: str
+    unlocks: int = Field(description="Additional good matches the course would unlock.")
+    vacancy_ids: list[int]
+
+
+class NextTrainingOut(BaseModel):
+    participant: str
+    suggestion: CourseSuggestion | None = Field(description="Null when no course would unlock more matches.")
+
+
+# ---------------------------------------------------------------------- vacancies
+
+
+class VacancyQuery(BaseModel):
+    """Filters and keyset pagination of the vacancy list (ordered by id)."""
+
+    province: str | None = Field(None, pattern=r"^\d{2}$", description="2-digit province code.")
+    regency: str | None = Field(None, pattern=r"^\d{4}$", description="4-digit regency/city code.")
+    status: VacancyStatus | None = Field("active", description="Vacancy status (default active).")
+    occupation: str | None = Field(None, pattern=r"^\d{1,6}$", description="KBJI code or prefix, e.g. 7212 or 72.")
+    min_wage: int | None = Field(None, ge=0, le=10_000_000_000)
+    types: str | None = Field(None, max_length=200, pattern=TYPES_PATTERN, description=TYPES_HELP)
+    remote: bool | None = None
+    q: str | None = Field(None, min_length=1, max_length=100, description="Words in the title (case-insensitive).")
+    limit: int = Field(20, ge=1, le=100)
+    after: int = Field(0, ge=0, le=2**62, description="Return vacancies with an id above this (the previous page's next_after).")
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: str | None) -> str | None:
+        parse_types(value)
+        return value
+
+
+class VacancySummary(BaseModel):
+    id: int
+    title: str
+    company: str | None
+    regency_code: str | None
+    regency: str | None
+    province_code: str | None
+    province: str | None
+    remote: bool
+    salary_min: int | None
+    salary_max: int | None
+    employment_types: list[str]
+    occupation_code: str | None
+    posted_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    status: VacancyStatus
+
+
+class VacancyPage(BaseModel):
+    vacancies: list[VacancySummary]
+    next_after: int | None = Field(description="Pass as `after` for the next page; null on the last page.")
+
+
+class VacancySkillOut(BaseModel):
+    slug: str
+    name: str
+    required: bool
+
+
+class VacancySourceOut(BaseModel):
+    board: str
+    url: str | None
+    status: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+
+
+class VacancyDetail(VacancySummary):
+    description: str | None
+    department: str | None
+    job_level: str | None
+    location_text: str | None
+    location_kind: str
+    salary_text: str | None
+    skills: list[VacancySkillOut]
+    sources: list[VacancySourceOut]
+
+
+class PostingIn(BaseModel):
+    """One posting as the partner board publishes it; the product normalizes it like any ingested row."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_id: str = Field(min_length=1, max_length=1000, description="The board's own id of the posting (or its URL).")
+    title: str | None = Field(None, max_length=1000)
+    url: str | None = Field(None, max_length=1000)
+    company: str | None = Field(None, max_length=1000)
+    company_url: str | None = Field(None, max_length=1000)
+    location: str | None = Field(None, max_length=1000, description="Free text: 'Kota Surabaya', 'Sidoarjo, Jawa Timur', 'Remote'.")
+    department: str | None = Field(None, max_length=1000)
+    description: str | None = Field(None, max_length=50_000)
+    salary: str | None = Field(None, max_length=1000, description="Free text: 'Rp4.000.000 - Rp5.500.000 per bulan'.")
+    salary_currency: str | None = Field(None, max_length=10)
+    employment_type: str | None = Field(None, max_length=200, description="Free text: 'Full-time', 'Kontrak'.")
+    job_level: str | None = Field(None, max_length=200)
+    posted_at: str | None = Field(None, max_length=100, description="Any common date format.")
+    apply_end: str | None = Field(None, max_length=100)
+    is_active: bool | None = None
+
+
+class VacancyBatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    postings: list[PostingIn] = Field(min_length=1, max_length=1000)
+
+
+class PostingResult(BaseModel):
+    index: int = Field(description="Position in the batch (0-based).")
+    source_id: str
+    outcome: RowOutcome
+    vacancy_id: int | None = Field(description="The vacancy created, updated or merged into.")
+    reason: str | None = Field(None, description="Why the posting was quarantined.")
+
+
+class VacancyBatchOut(BaseModel):
+    run_id: int
+    board: str = Field(description="The board name the postings were stored under.")
+    counts: dict[RowOutcome, int]
+    quarantine_reasons: dict[str, int]
+    postings: list[PostingResult]
+
+
+# ---------------------------------------------------------------------- models
+
+
+class ModelRunOut(BaseModel):
+    id: int
+    algorithm: str
+    params: dict[str, Any]
+    metrics: dict[str, Any]
+    created_at: dt.datetime | None
+    promoted: bool
+    promoted_at: dt.datetime | None
+    notes: str | None
+    has_artifact: bool
+
+
+class ModelList(BaseModel):
+    served_run_id: int | None = Field(description="The run this worker serves now (null: the content fallback).")
+    runs: list[ModelRunOut]
+
+
+class PromoteOut(BaseModel):
+    run: ModelRunOut
+    served_run_id: int | None = Field(description="The run this worker serves after the switch.")
