@@ -8,7 +8,6 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from prakerja.errors import UserError
 
@@ -71,13 +70,15 @@ def apikey_list() -> None:
     from prakerja.cli import open_database
     from recommender.service.keys import list_keys
 
-    table = Table("prefix", "role", "participant", "province", "per minute", "created", "state")
+    rows = [("prefix", "role", "participant", "province", "per_minute", "created", "state")]
     for key in list_keys(open_database()):
-        table.add_row(
-            key.prefix, key.role, str(key.participant_id or "-"), key.province_code or "-", f"{key.rate_limit_per_minute:,}",
-            key.created_at.strftime("%Y-%m-%d %H:%M") if key.created_at else "-", "revoked" if key.revoked else "active",
-        )
-    console.print(table)
+        rows.append((
+            key.prefix, key.role, str(key.participant_id or "-"), key.province_code or "-", str(key.rate_limit_per_minute),
+            key.created_at.strftime("%Y-%m-%dT%H:%M") if key.created_at else "-", "revoked" if key.revoked else "active",
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
 
 
 @apikey_app.command("revoke")

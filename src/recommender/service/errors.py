@@ -13,6 +13,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prakerja.errors import UserError
@@ -83,6 +84,11 @@ def _user(_request: Request, exc: UserError) -> JSONResponse:
     return error_response(422, str(exc))
 
 
+def _database(request: Request, exc: OperationalError) -> JSONResponse:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+    return error_response(503, "the database is unavailable; try again shortly", headers={"Retry-After": "5"})
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return error_response(500, f"internal error ({type(exc).__name__}); the server log has the details")
@@ -94,4 +100,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(ApiError, _api)
     app.add_exception_handler(UserError, _user)
+    app.add_exception_handler(OperationalError, _database)
     app.add_exception_handler(Exception, _unexpected)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from prakerja import vocab
 
@@ -13,6 +13,15 @@ FeedbackKind = Literal["clicked", "saved", "applied", "dismissed", "hired"]
 RowOutcome = Literal["created", "updated", "merged", "unchanged", "quarantined"]
 VacancyStatus = Literal["active", "expired", "removed", "filled"]
 Role = Literal["participant", "partner", "manager", "researcher"]
+
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+#: The database keeps naive UTC times; the API says so (RFC 3339 needs the offset).
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 TYPES_PATTERN = r"^[A-Za-z]+(,[A-Za-z]+)*$"
 TYPES_HELP = f"Comma-separated employment types, any of: {', '.join(vocab.EMPLOYMENT_TYPES)}."
@@ -108,7 +117,7 @@ class Recommendation(BaseModel):
     salary_min: int | None
     salary_max: int | None
     employment_types: list[str]
-    posted_at: dt.datetime | None
+    posted_at: UtcDatetime | None
     url: str | None
     explanation: Explanation
 
@@ -192,8 +201,8 @@ class VacancySummary(BaseModel):
     salary_max: int | None
     employment_types: list[str]
     occupation_code: str | None
-    posted_at: dt.datetime | None
-    expires_at: dt.datetime | None
+    posted_at: UtcDatetime | None
+    expires_at: UtcDatetime | None
     status: VacancyStatus
 
 
@@ -212,8 +221,8 @@ class VacancySourceOut(BaseModel):
     board: str
     url: str | None
     status: str
-    first_seen: dt.datetime
-    last_seen: dt.datetime
+    first_seen: UtcDatetime
+    last_seen: UtcDatetime
 
 
 class VacancyDetail(VacancySummary):
@@ -279,9 +288,9 @@ class ModelRunOut(BaseModel):
     algorithm: str
     params: dict[str, Any]
     metrics: dict[str, Any]
-    created_at: dt.datetime | None
+    created_at: UtcDatetime | None
     promoted: bool
-    promoted_at: dt.datetime | None
+    promoted_at: UtcDatetime | None
     notes: str | None
     has_artifact: bool
 

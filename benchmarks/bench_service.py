@@ -1,0 +1,321 @@
+"""The HTTP service under load: full recommendations against a bare scoring floor.
+
+A demo world scaled to 100,000 participants and 100,000 vacancies (``--scale``
+shrinks both) is generated into PostgreSQL (``TEST_DATABASE_URL``'s server,
+database ``prakerja_bench_service_<n>``, kept and reused by later runs unless
+``--fresh``), the default blend model is trained on it and promoted, and
+participant API keys are created for a sample of participants.
+
+uvicorn then serves the real application with 2 workers on 127.0.0.1, plus one
+extra route, ``/bench/bare``: score one random vector against 100,000 random
+item vectors (dimension 34, LightFM's 32 + 2 bias terms) and answer the top 10,
+with no authentication, database or explanation. That is the floor.
+
+A separate driver process (a minimal keep-alive HTTP/1.1 client on asyncio,
+so that the load generator itself takes little of the 2 cores) sends GET
+requests over 1, 4 and 32 connections, a bounded count each (and at most
+``--seconds``), and prints requests/second and p50/p95/p99 latency for both
+endpoints and the ratios. Goal: full endpoint at c=4 p99 < 25 ms; at c=32
+throughput >= 0.8x the bare endpoint's.
+
+``python -m benchmarks service [--scale 0.1] [--fresh] [--requests N] [--seconds S]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+FULL_SIZE = 100_000
+DIMENSION = 34
+KEYS = 1000
+LEVELS = (1, 4, 32)
+
+
+# ---------------------------------------------------------------------- the world
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks service", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 100,000 participants and vacancies")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the world even when its database exists")
+    parser.add_argument("--requests", type=int, default=3000, help="requests per endpoint and concurrency (bounded)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="time cap per endpoint and concurrency")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=10, help="LightFM epochs of the served blend")
+    parser.add_argument("--k", type=int, default=10)
+    args, _ = parser.parse_known_args(argv)
+    return args
+
+
+def admin_url():
+    from sqlalchemy.engine import make_url
+
+    return make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_ADMIN_URL)).set(drivername="postgresql+psycopg")
+
+
+@contextmanager
+def vacancy_count_fixed(count: int):
+    """The demo world draws one vacancy per ~10 participants; the benchmark wants as many vacancies as people."""
+    from prakerja.demo import world
+
+    original = world.vacancy_count
+    world.vacancy_count = lambda _participants: count
+    try:
+        yield
+    finally:
+        world.vacancy_count = original
+
+
+def build_world(size: int, epochs: int, fresh: bool, artifact_dir: Path) -> str:
+    """The database URL of a world of ``size`` participants and vacancies with a promoted blend (built once)."""
+    from sqlalchemy import create_engine, func, select, text
+
+    from prakerja.db import make_engine, transaction
+    from prakerja.demo import generate_world
+    from prakerja.migrate import upgrade
+    from prakerja.models import ModelRun
+    from prakerja.reference.loader import load_reference
+    from recommender.dataset import Dataset
+    from recommender.models import make_model
+    from recommender.registry import record_run
+
+    name = f"prakerja_bench_service_{size}"
+    admin = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists and fresh:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            exists = False
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = admin_url().set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        promoted = connection.scalar(select(func.count()).select_from(ModelRun).where(ModelRun.promoted.is_(True)))
+    if promoted:
+        print(f"reusing the world in database {name}", flush=True)
+        engine.dispose()
+        return url
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        load_reference(session)
+    with vacancy_count_fixed(size):
+        counts = generate_world(engine, participants=size, seed=2021)
+    print(f"world: {counts.get('participants', 0):,} participants, {counts.get('vacancies', 0):,} vacancies, "
+          f"{counts.get('interactions', 0):,} interactions in {time.perf_counter() - started:,.0f}s", flush=True)
+    started = time.perf_counter()
+    os.environ["PRAKERJA_ARTIFACT_DIR"] = str(artifact_dir)
+    dataset = Dataset.from_database(engine)
+    model = make_model("blend", lightfm={"epochs": epochs, "num_threads": 2}).fit(dataset)
+    run_id = record_run(engine, model, dataset, promote=True, notes="bench_service")
+    print(f"blend model run {run_id} trained and promoted in {time.perf_counter() - started:,.0f}s", flush=True)
+    engine.dispose()
+    return url
+
+
+def participant_keys(url: str, count: int) -> list[tuple[int, str]]:
+    """(participant id, API key) for a random sample of participants (fresh keys every run, high limits)."""
+    from sqlalchemy import select
+
+    from prakerja.db import make_engine
+    from prakerja.models import Participant
+    from recommender.service.keys import create_key
+
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        ids = connection.scalars(select(Participant.id)).all()
+    rng = random.Random(7)
+    chosen = rng.sample(list(ids), min(count, len(ids)))
+    keys = [(int(pid), create_key(engine, "participant", participant_id=int(pid), rate_limit_per_minute=1_000_000).secret)
+            for pid in chosen]
+    engine.dispose()
+    return keys
+
+
+# ---------------------------------------------------------------------- the server
+
+
+def bench_app():
+    """The real application plus ``/bench/bare`` (uvicorn factory; each worker builds its own)."""
+    from fastapi import Query
+
+    from recommender.service.app import create_app_from_env
+
+    app = create_app_from_env()
+    rng = np.random.default_rng(int(os.environ.get("BENCH_ITEMS_SEED", "1")))
+    items = np.ascontiguousarray(rng.standard_normal((int(os.environ.get("BENCH_ITEMS", FULL_SIZE)), DIMENSION)), dtype=np.float32)
+
+    @app.get("/bench/bare", include_in_schema=False)
+    def bare(k: int = Query(10, ge=1, le=100)) -> dict:
+        vector = np.random.default_rng().standard_normal(DIMENSION).astype(np.float32)
+        scores = items @ vector
+        top = np.argpartition(scores, -k)[-k:]
+        top = top[np.argsort(-scores[top])]
+        return {"items": top.tolist(), "scores": scores[top].tolist()}
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(url: str, size: int, workers: int, artifact_dir: Path):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "BENCH_ITEMS": str(size), "PRAKERJA_ARTIFACT_DIR": str(artifact_dir)}
+    command = [
+        sys.executable, "-m", "uvicorn", "benchmarks.bench_service:bench_app", "--factory", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(workers), "--http", "httptools", "--loop", "uvloop",
+        "--log-level", "warning", "--no-access-log",
+    ]
+    process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parents[1])
+    try:
+        wait_ready(port, workers, process)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_ready(port: int, workers: int, process: subprocess.Popen, timeout: float = 600) -> None:
+    """/readyz answers 200 many times in a row (every worker has loaded the model)."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    streak = 0
+    while streak < 10 * workers:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with code {process.returncode}")
+        if time.monotonic() > deadline:
+            raise SystemExit("the server did not become ready in time")
+        try:
+            ok = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        streak = streak + 1 if ok else 0
+        time.sleep(0.05 if ok else 0.5)
+
+
+# ---------------------------------------------------------------------- the driver
+
+
+async def _connection(port: int, requests: list[bytes], deadline: float, latencies: list[float], statuses: dict) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        for request in requests:
+            if time.perf_counter() > deadline:
+                break
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            statuses[status] = statuses.get(status, 0) + 1
+    finally:
+        writer.close()
+
+
+async def _drive(port: int, paths: list[tuple[str, str | None]], concurrency: int, seconds: float) -> dict:
+    requests = []
+    for path, key in paths:
+        headers = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (f"X-API-Key: {key}\r\n" if key else "") + "\r\n"
+        requests.append(headers.encode())
+    shares = [requests[i::concurrency] for i in range(concurrency)]
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    started = time.perf_counter()
+    await asyncio.gather(*(_connection(port, share, started + seconds, latencies, statuses) for share in shares))
+    elapsed = time.perf_counter() - started
+    ms = np.asarray(latencies) * 1000
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": float(np.percentile(ms, 50)),
+        "p95": float(np.percentile(ms, 95)),
+        "p99": float(np.percentile(ms, 99)),
+        "statuses": statuses,
+    }
+
+
+def drive(port: int, paths: list[tuple[str, str | None]], concurrency: int, seconds: float) -> dict:
+    """Run in the driver process: send ``paths`` over ``concurrency`` keep-alive connections."""
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:  # pragma: no cover
+        pass
+    return asyncio.run(_drive(port, paths, concurrency, seconds))
+
+
+def workload(kind: str, keys: list[tuple[int, str]], count: int, k: int, seed: int) -> list[tuple[str, str | None]]:
+    rng = random.Random(seed)
+    if kind == "bare":
+        return [(f"/bench/bare?k={k}", None) for _ in range(count)]
+    out = []
+    for _ in range(count):
+        pid, key = keys[rng.randrange(len(keys))]
+        out.append((f"/v1/participants/{pid}/recommendations?k={k}", key))
+    return out
+
+
+def main(argv: list[str]) -> None:
+    args = parse(argv)
+    size = max(int(FULL_SIZE * args.scale), 1000)
+    artifact_dir = Path(os.environ.get("PRAKERJA_BENCH_DIR", Path.home() / ".cache" / "prakerja-bench")) / f"service-{size}"
+    artifact_dir.mkdir(parents=True, exist_ok=True)
+    url = build_world(size, args.epochs, args.fresh, artifact_dir)
+    keys = participant_keys(url, KEYS)
+    print(f"serving {size:,} participants x {size:,} vacancies with {args.workers} workers; "
+          f"{args.requests:,} requests (at most {args.seconds:g}s) per endpoint and concurrency", flush=True)
+    results: dict[tuple[str, int], dict] = {}
+    context = multiprocessing.get_context("spawn")
+    with server(url, size, args.workers, artifact_dir) as port, context.Pool(1) as driver:
+        for kind in ("full", "bare"):  # warm both (caches, connections, BLAS)
+            driver.apply(drive, (port, workload(kind, keys, 200, args.k, 0), 4, 30.0))
+        for concurrency in LEVELS:
+            for kind in ("full", "bare"):
+                paths = workload(kind, keys, args.requests, args.k, concurrency)
+                result = driver.apply(drive, (port, paths, concurrency, args.seconds))
+                results[kind, concurrency] = result
+                bad = {s: n for s, n in result["statuses"].items() if s != 200}
+                print(
+                    f"{'recommendations' if kind == 'full' else 'bare scoring':<16} c={concurrency:<3} "
+                    f"{result['rps']:>8,.0f} req/s  p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms  "
+                    f"p99 {result['p99']:6.1f} ms  ({result['requests']:,} requests{', non-200: ' + json.dumps(bad) if bad else ''})",
+                    flush=True,
+                )
+    for concurrency in LEVELS:
+        full, bare = results["full", concurrency], results["bare", concurrency]
+        print(f"c={concurrency:<3} full/bare throughput {full['rps'] / bare['rps']:.2f}x, p99 {full['p99']:.1f} vs {bare['p99']:.1f} ms")
+    full4, full32, bare32 = results["full", 4], results["full", 32], results["bare", 32]
+    print(f"goal c=4 p99 < 25 ms: {full4['p99']:.1f} ms -> {'met' if full4['p99'] < 25 else 'missed'}; "
+          f"goal c=32 >= 0.8x bare: {full32['rps'] / bare32['rps']:.2f}x -> {'met' if full32['rps'] >= 0.8 * bare32['rps'] else 'missed'}")
