@@ -276,6 +276,23 @@ def drive(port: int, paths: list[tuple[str, str | None]], concurrency: int, seco
     return asyncio.run(_drive(port, paths, concurrency, seconds))
 
 
+def drain(port: int, timeout: float = 300) -> None:
+    """Wait until requests left queued by a time-capped run are done (/healthz answers fast again).
+
+    The driver stops sending at the time cap, but requests already accepted keep
+    the workers busy; the next measurement must not pay for them.
+    """
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    fast = 0
+    while fast < 3 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=timeout)
+        fast = fast + 1 if time.perf_counter() - started < 0.1 else 0
+        time.sleep(0.1)
+
+
 def workload(kind: str, keys: list[tuple[int, str]], count: int, k: int, seed: int) -> list[tuple[str, str | None]]:
     rng = random.Random(seed)
     if kind == "bare":
@@ -301,10 +318,12 @@ def main(argv: list[str]) -> None:
     with server(url, size, args.workers, artifact_dir) as port, context.Pool(1) as driver:
         for kind in ("full", "bare"):  # warm both (caches, connections, BLAS)
             driver.apply(drive, (port, workload(kind, keys, 200, args.k, 0), 4, 30.0))
+            drain(port)
         for concurrency in LEVELS:
             for kind in ("full", "bare"):
                 paths = workload(kind, keys, args.requests, args.k, concurrency)
                 result = driver.apply(drive, (port, paths, concurrency, args.seconds))
+                drain(port)
                 results[kind, concurrency] = result
                 bad = {s: n for s, n in result["statuses"].items() if s != 200}
                 print(
