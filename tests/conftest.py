@@ -9,6 +9,7 @@ each test gets a fresh schema in it.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -22,6 +23,13 @@ from prakerja.migrate import upgrade
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PRAKERJA_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def pytest_configure(config) -> None:
+    """Keep the suite away from the operator's database and artifacts (data/, DATABASE_URL)."""
+    os.environ.pop("DATABASE_URL", None)
+    if "PRAKERJA_DATA_DIR" not in os.environ:
+        os.environ["PRAKERJA_DATA_DIR"] = tempfile.mkdtemp(prefix="prakerja-test-")
 
 
 def _pg_admin_url() -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,8 @@ def record_run(
         session.add(run)
         session.flush()
         if save_artifact:
-            path = Path(artifact_dir) / f"run-{run.id:06d}-{model.algorithm}.pkl"
+            # a random suffix: two databases sharing one artifact folder never overwrite each other's run 1
+            path = Path(artifact_dir) / f"run-{run.id:06d}-{model.algorithm}-{uuid.uuid4().hex[:8]}.pkl"
             _write_artifact(path, run.id, model, dataset)
             run.artifact_path = str(path)
         run_id = run.id
