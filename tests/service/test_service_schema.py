@@ -16,7 +16,7 @@ from schemathesis.checks import positive_data_acceptance
 from recommender.service.app import create_app
 from recommender.service.keys import create_key
 
-from conftest import build_service_world
+from service_world_builder import build_service_world
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,72 @@
+"""The service tests' demo world: reference data, a small demo world, two model runs (imported by name, unique)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from prakerja.db import make_engine
+from prakerja.migrate import upgrade
+from prakerja.models import Participant
+from recommender.service.keys import create_key
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+WORLD_PARTICIPANTS = 200
+
+
+@dataclass
+class ServiceWorld:
+    """A demo world with two model runs (blend promoted) and a few participants' (id, pseudonym)."""
+
+    engine: Engine
+    url: str
+    popularity_run: int
+    blend_run: int
+    participants: list[tuple[int, str]]
+
+    def key(self, role: str, *, participant_id: int | None = None, rate_limit: int = 100_000) -> str:
+        """A new API key of ``role``."""
+        return create_key(self.engine, role, participant_id=participant_id, rate_limit_per_minute=rate_limit).secret
+
+
+def private_database(backend: str, folder) -> tuple[str, callable]:
+    """(URL, cleanup) of a new empty database of ``backend``."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / f'service-{uuid.uuid4().hex[:6]}.db'}", lambda: None
+    admin_url = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)).set(drivername="postgresql+psycopg")
+    name = f"prakerja_svc_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def build_service_world(url: str) -> ServiceWorld:
+    """Reference data, a demo world, a popularity run and a promoted blend run."""
+    from prakerja.bootstrap import initialise
+    from recommender.dataset import Dataset
+    from recommender.models import make_model
+    from recommender.registry import record_run
+
+    engine = make_engine(url)
+    upgrade(engine)
+    initialise(engine, demo=True, participants=WORLD_PARTICIPANTS, seed=61)
+    dataset = Dataset.from_database(engine)
+    popularity = record_run(engine, make_model("popularity").fit(dataset), dataset, notes="service tests")
+    blend = record_run(
+        engine, make_model("blend", lightfm={"epochs": 5, "num_threads": 1}).fit(dataset), dataset, promote=True,
+        notes="service tests",
+    )
+    with engine.connect() as connection:
+        people = connection.execute(select(Participant.id, Participant.pseudonym).order_by(Participant.id).limit(40)).all()
+    return ServiceWorld(engine, url, popularity, blend, [(int(i), p) for i, p in people])
