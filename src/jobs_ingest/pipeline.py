@@ -14,6 +14,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -30,6 +32,12 @@ from jobs_ingest.store import SourceRow
 from prakerja.errors import UserError
 
 DEFAULT_BATCH_SIZE = 5000
+# Batches the read-ahead thread may prepare before the writing thread takes them.
+READ_AHEAD_BATCHES = 2
+# Normalize ahead while at least this share of a batch's rows needed normalizing (a first run);
+# a re-run of a file is mostly "unchanged" rows that are never normalized, so it stops.
+NORMALIZE_AHEAD_SHARE = 0.5
+CLOSE_WAIT_SECONDS = 10.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,6 +82,7 @@ def ingest_postings(
     resume: bool = False,
     normalizer: Normalizer | None = None,
     on_batch: Callable[[int], None] | None = None,
+    read_ahead: bool = True,
 ) -> IngestReport:
     """Load postings (and rows a source rejected) into the database.
 
@@ -96,6 +105,10 @@ def ingest_postings(
         Continue the last unfinished run of the same source, kind and location.
     on_batch
         Called with the number of rows of each committed batch (progress bars).
+    read_ahead
+        Read, archive-encode and normalize the next batches in a helper thread while this
+        thread writes (see :class:`_ReadAhead`); False does everything in this thread. The
+        outcome is the same either way.
 
     Returns
     -------
@@ -114,7 +127,7 @@ def ingest_postings(
     ledger = RunLedger.open(engine, source=source, kind=kind, location=location, now=now, resume=resume)
     try:
         with _paused_cyclic_gc():
-            skipped = _run_batches(engine, postings, source, batch_size, normalizer, ledger, on_batch)
+            skipped = _run_batches(engine, postings, source, batch_size, normalizer, ledger, on_batch, read_ahead)
     except BaseException:
         ledger.discard()
         ledger.close(engine, "failed", now + dt.timedelta(seconds=time.monotonic() - started))
@@ -125,30 +138,172 @@ def ingest_postings(
 
 def _run_batches(
     engine: Engine, postings: Iterable[SourceRecord], source: str, batch_size: int, normalizer: Normalizer,
-    ledger: RunLedger, on_batch: Callable[[int], None] | None,
+    ledger: RunLedger, on_batch: Callable[[int], None] | None, read_ahead: bool = True,
 ) -> int:
     """Every batch in its own transaction; returns how many rows a resumed run skipped."""
     with engine.connect() as connection:
         index = store.load_duplicate_index(connection, DuplicateIndex())
     skipped = 0
-    for batch in _batches(_numbered(postings), batch_size):
-        fresh = []
-        for record in batch:
-            payload = encode_payload(payload_of(record))
-            row_hash = content_hash(payload)
-            if ledger.already_archived(record.row_number, row_hash):
-                skipped += 1
-            else:
-                fresh.append((record, payload, row_hash))
-        if fresh:
-            with engine.begin() as connection:
-                store.tune_for_bulk(connection)
-                _Batch(connection, source, normalizer, index, ledger).run(fresh)
-                ledger.flush(connection)
-            ledger.committed()
-        if on_batch is not None:
-            on_batch(len(batch))
+    batches = _batches(_numbered(postings), batch_size)
+    with _prepared_batches(batches, ledger, normalizer, read_ahead) as prepared:
+        for batch in prepared:
+            skipped += batch.skipped
+            if batch.rows:
+                with engine.begin() as connection:
+                    store.tune_for_bulk(connection)
+                    decided = _Batch(connection, source, normalizer, index, ledger).run(batch.rows, batch.normalized)
+                    ledger.flush(connection)
+                ledger.committed()
+                prepared.normalize_ahead = decided.normalized >= NORMALIZE_AHEAD_SHARE * len(batch.rows)
+            if on_batch is not None:
+                on_batch(batch.size)
     return skipped
+
+
+@dataclasses.dataclass(slots=True)
+class _PreparedBatch:
+    """A batch read and encoded, ready for its transaction.
+
+    ``rows`` holds (record, encoded payload, content hash) of the rows not archived yet;
+    ``normalized`` (None, or one entry per row) what :meth:`Normalizer.normalize` made of each
+    posting ahead of time: a ``NormalizedPosting``, the ``RowRejected`` it raised, or None.
+    """
+
+    size: int
+    rows: list[tuple[SourceRecord, str, str]]
+    normalized: list[NormalizedPosting | RowRejected | None] | None
+    skipped: int
+
+
+def _prepare(
+    batch: list[SourceRecord], ledger: RunLedger, normalizer: Normalizer, normalize_ahead: bool,
+) -> _PreparedBatch:
+    """Encode and hash each row (archive payload), skip rows a resumed run has, optionally normalize."""
+    rows = []
+    skipped = 0
+    for record in batch:
+        payload = encode_payload(payload_of(record))
+        row_hash = content_hash(payload)
+        if ledger.already_archived(record.row_number, row_hash):
+            skipped += 1
+        else:
+            rows.append((record, payload, row_hash))
+    normalized = [_normalized(normalizer, record) for record, _, _ in rows] if normalize_ahead else None
+    return _PreparedBatch(len(batch), rows, normalized, skipped)
+
+
+def _normalized(normalizer: Normalizer, record: SourceRecord) -> NormalizedPosting | RowRejected | None:
+    if not isinstance(record, RawPosting):
+        return None
+    try:
+        return normalizer.normalize(record)
+    except RowRejected as exc:
+        return exc
+
+
+class _SerialBatches:
+    """Batches prepared in the calling thread, one at a time."""
+
+    def __init__(self, batches: Iterator[list[SourceRecord]], ledger: RunLedger, normalizer: Normalizer) -> None:
+        self._batches, self._ledger, self._normalizer = batches, ledger, normalizer
+
+    @property
+    def normalize_ahead(self) -> bool:
+        return False  # nothing to overlap with: only the rows that need it are normalized, when decided
+
+    @normalize_ahead.setter
+    def normalize_ahead(self, _value: bool) -> None:
+        pass
+
+    def __iter__(self) -> Iterator[_PreparedBatch]:
+        for batch in self._batches:
+            yield _prepare(batch, self._ledger, self._normalizer, False)
+
+    def close(self) -> None:
+        pass
+
+
+class _ReadAhead:
+    """Batches prepared by a helper thread while the calling thread writes the previous ones.
+
+    Reading the input (CSV parsing, column mapping), encoding and hashing the archived
+    payloads and normalizing are pure Python and touch no database; the writes spend most of
+    their time inside the database driver (SQLite's B-tree and WAL work, PostgreSQL's COPY
+    and its foreign-key and index maintenance), which releases the GIL. Overlapping the two
+    is where the ingest's wall-clock time goes down. All decisions, transactions and
+    accounting stay in the calling thread, in input order, exactly as without read-ahead:
+    the helper only computes what is a pure function of a row.
+
+    Normalizing ahead is speculative (a row found unchanged is never normalized), so it is
+    switched off by the calling thread while batches are mostly unchanged (a re-run).
+    An exception of the input (or of preparing a row) reaches the calling thread at the
+    position it happened, after the batches before it: the same batches commit as without
+    read-ahead.
+    """
+
+    _END = object()
+
+    def __init__(
+        self, batches: Iterator[list[SourceRecord]], ledger: RunLedger, normalizer: Normalizer, depth: int,
+    ) -> None:
+        self._batches, self._ledger, self._normalizer = batches, ledger, normalizer
+        self.normalize_ahead = True
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, name="ingest-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _produce(self) -> None:
+        try:
+            for batch in self._batches:
+                if self._stop.is_set():
+                    return
+                self._put(_prepare(batch, self._ledger, self._normalizer, self.normalize_ahead))
+        except BaseException as exc:  # handed to the calling thread, raised there
+            self._put(_Failure(exc))
+        else:
+            self._put(self._END)
+
+    def _put(self, item: object) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self) -> Iterator[_PreparedBatch]:
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+
+    def close(self) -> None:
+        """Stop preparing: the thread ends after the batch at hand (it writes nothing, so an input
+        that blocks is not waited for long)."""
+        self._stop.set()
+        self._thread.join(timeout=CLOSE_WAIT_SECONDS)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Failure:
+    error: BaseException
+
+
+@contextlib.contextmanager
+def _prepared_batches(
+    batches: Iterator[list[SourceRecord]], ledger: RunLedger, normalizer: Normalizer, read_ahead: bool,
+) -> Iterator[_SerialBatches | _ReadAhead]:
+    prepared = _ReadAhead(batches, ledger, normalizer, READ_AHEAD_BATCHES) if read_ahead else _SerialBatches(
+        batches, ledger, normalizer
+    )
+    try:
+        yield prepared
+    finally:
+        prepared.close()
 
 
 @contextlib.contextmanager
@@ -227,15 +382,21 @@ class _Batch:
         self.skills: set[tuple[int, int]] = set()
         self.quarantine: list[dict[str, Any]] = []
         self.pending_ids: list[int] = []
+        self.normalized = 0  # rows that needed normalizing (not unchanged, not rejected by the source)
 
-    def run(self, rows: list[tuple[SourceRecord, str, str]]) -> None:
+    def run(
+        self, rows: list[tuple[SourceRecord, str, str]],
+        normalized: list[NormalizedPosting | RowRejected | None] | None = None,
+    ) -> _Batch:
+        """Decide and write every row; ``normalized`` holds what was normalized ahead (see :func:`_prepare`)."""
         keys = [identity(record) if isinstance(record, RawPosting) else (None, None) for record, _, _ in rows]
         self._prefetch(keys)
         self.pending_ids = store.allocate_vacancy_ids(self.connection, self._max_new(keys))
         self.pending_ids.reverse()
         quarantined: list[tuple[str, str, str]] = []
-        for (record, payload, row_hash), key in zip(rows, keys):
-            outcome, vacancy_id, reason = self._decide(record, key)
+        ahead = normalized if normalized is not None else [None] * len(rows)
+        for (record, payload, row_hash), key, done in zip(rows, keys, ahead):
+            outcome, vacancy_id, reason = self._decide(record, key, done)
             if reason is not None:
                 quarantined.append((payload, row_hash, reason))
             self.ledger.record(
@@ -244,9 +405,13 @@ class _Batch:
             )
         self._stage_quarantine(quarantined)
         self._write()
+        return self
 
-    def _decide(self, record: SourceRecord, key: tuple[str | None, str | None]) -> tuple[str, int | None, str | None]:
-        """(outcome, vacancy id, quarantine reason) of one row, its writes staged."""
+    def _decide(
+        self, record: SourceRecord, key: tuple[str | None, str | None], done: NormalizedPosting | RowRejected | None,
+    ) -> tuple[str, int | None, str | None]:
+        """(outcome, vacancy id, quarantine reason) of one row, its writes staged; ``done`` is the
+        row normalized ahead, if it was."""
         if isinstance(record, RejectedRow):
             return "quarantined", None, record.reason
         known = self._known(*key)
@@ -258,11 +423,15 @@ class _Batch:
                 return "quarantined", None, str(exc)
             self._seen_again(known, last_seen)
             return "unchanged", known.vacancy_id, None
-        try:
-            posting = self.normalizer.normalize(record)
-        except RowRejected as exc:
-            return "quarantined", None, str(exc)
-        outcome, vacancy_id = self._place(posting)
+        self.normalized += 1
+        if done is None:
+            try:
+                done = self.normalizer.normalize(record)
+            except RowRejected as exc:
+                done = exc
+        if isinstance(done, RowRejected):
+            return "quarantined", None, str(done)
+        outcome, vacancy_id = self._place(done)
         return outcome, vacancy_id, None
 
     def _stage_quarantine(self, rows: list[tuple[str, str, str]]) -> None:

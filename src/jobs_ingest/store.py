@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Connection, Date, DateTime, Table, bindparam, case, func, select, text,
+    JSON, Boolean, ColumnElement, Connection, Date, DateTime, String, Table, any_, bindparam, case, func,
+    literal_column, select, text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -70,12 +71,16 @@ def fetch_sources(connection: Connection, source: str, source_ids: Sequence[str]
 
     Two queries, not one with OR: each is answered from its own index (the unique
     (source, source_id) and the url index), where an OR makes SQLite scan the table.
+    The keys go as one array parameter (:func:`one_of`), not thousands of bound values.
     """
     columns = [vacancy_sources.c[field.name] for field in dataclasses.fields(SourceRow)]
-    by_id = select(*columns).where(vacancy_sources.c.source == source, vacancy_sources.c.source_id.in_(list(source_ids)))
+    by_id = select(*columns).where(
+        vacancy_sources.c.source == source, one_of(connection, vacancy_sources.c.source_id, source_ids)
+    )
     rows = {row.id: row for row in connection.execute(by_id)}
     if urls:
-        rows.update((row.id, row) for row in connection.execute(select(*columns).where(vacancy_sources.c.url.in_(list(urls)))))
+        by_url = select(*columns).where(one_of(connection, vacancy_sources.c.url, urls))
+        rows.update((row.id, row) for row in connection.execute(by_url))
     return [SourceRow(*row) for row in rows.values()]
 
 
@@ -85,9 +90,30 @@ def fetch_quarantined_hashes(connection: Connection, source: str, hashes: Iterab
     if not hashes:
         return set()
     query = select(raw_rows.c.content_hash).where(
-        raw_rows.c.source == source, raw_rows.c.outcome == "quarantined", raw_rows.c.content_hash.in_(hashes)
+        raw_rows.c.source == source, raw_rows.c.outcome == "quarantined",
+        one_of(connection, raw_rows.c.content_hash, hashes),
     )
     return set(connection.scalars(query))
+
+
+def one_of(connection: Connection, column: ColumnElement, values: Iterable[str]) -> ColumnElement[bool]:
+    """``column IN values`` with the values as one parameter: a PostgreSQL array (``= ANY``), a JSON
+    array on SQLite (``IN (SELECT value FROM json_each(?))``).
+
+    A batch has thousands of keys: as separate bound values SQLAlchemy renders and converts each of
+    them on every execution and PostgreSQL plans a list that long, which cost about as much as the
+    lookups themselves. Both forms still use the column's index.
+    """
+    values = list(values)
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(String), unique=True))
+    if dialect == "sqlite":
+        listed = select(literal_column("value")).select_from(
+            func.json_each(bindparam(None, json.dumps(values, ensure_ascii=False), type_=String, unique=True))
+        )
+        return column.in_(listed)
+    return column.in_(values)
 
 
 def load_duplicate_index(connection: Connection, index: DuplicateIndex) -> DuplicateIndex:
