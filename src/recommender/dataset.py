@@ -180,6 +180,34 @@ def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return (sp.diags((1.0 / sums).astype(np.float32)) @ matrix).tocsr().astype(np.float32)
 
 
+def feature_family(name) -> str:
+    """The family of a feature name: "skill" for "skill=welding" (the whole name when it has no "=")."""
+    return str(name).split("=", 1)[0]
+
+
+def normalize_families(matrix: sp.csr_matrix, names) -> sp.csr_matrix:
+    """Scale each row's block of every feature family ("reg", "skill", ...) to sum 1.
+
+    A row-wide normalisation lets families with many features (title words,
+    skills, occupation parents) drown the one-hot ones (regency, province):
+    a participant's regency would weigh 1/17 of her representation. Per
+    family, a person's place, skills and occupation each weigh one unit,
+    however many features each holds; empty families stay empty.
+    """
+    matrix = sp.csr_matrix(matrix, dtype=np.float32)
+    families = np.asarray([feature_family(n) for n in names], dtype=object)
+    if matrix.nnz == 0 or len(families) == 0:
+        return matrix
+    _, column_family = np.unique(families, return_inverse=True)
+    coo = matrix.tocoo()
+    block = coo.row.astype(np.int64) * (column_family.max() + 1) + column_family[coo.col]
+    sums = np.bincount(block, weights=np.abs(coo.data))
+    scale = np.divide(1.0, sums[block], out=np.zeros(len(block)), where=sums[block] > 0)
+    out = sp.csr_matrix(((coo.data * scale).astype(np.float32), (coo.row, coo.col)), shape=matrix.shape)
+    out.sort_indices()
+    return out
+
+
 #: Weight of each interaction kind; "shown" carries no preference, "dismissed" is negative.
 KIND_WEIGHTS: dict[str, float] = {
     "shown": 0.0,

@@ -47,6 +47,7 @@ from prakerja.models import (
 )
 from recommender.attributes import ItemAttr, UserAttr
 from recommender.dataset import FEATURE_ID, FEATURE_NAME, FEATURE_VALUE, KIND_WEIGHTS, Features, IdMap, tokenize
+from recommender.dataset import feature_family as family  # noqa: F401  (the family of a name; used by the models)
 
 if TYPE_CHECKING:  # pragma: no cover
     from recommender.dataset import Dataset
@@ -62,11 +63,6 @@ STOP_WORDS = frozenset(
     "dan di untuk yang dengan ke dari atau pada the and of for with in to a an as at by on "
     "kerja pekerjaan job jobs lowongan dasar basic pelatihan training kursus course online".split()
 )
-
-
-def family(name: str) -> str:
-    """The family of a feature name: "skill" for "skill=welding"."""
-    return str(name).split("=", 1)[0]
 
 
 def wage_band(amount) -> str:

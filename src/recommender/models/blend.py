@@ -24,8 +24,20 @@ from recommender.models.lightfm_hybrid import LightFMHybrid
 NORMALIZATIONS = ("zscore", "rank")
 
 #: The blend's LightFM learns what people take among what they were shown (chosen on validation data,
-#: docs/recommender.md); parameters given to the blend are laid over these.
-LIGHTFM_IN_BLEND = {"loss": "logistic", "shown_negatives": True}
+#: docs/recommender.md); parameters given to the blend are laid over these. It keeps the configuration it
+#: was chosen with (user ids, rows normalised, independent start): the stand-alone model's defaults
+#: (family normalisation, aligned start) are for ranking everything, and in the blend did worse on
+#: validation (docs/evaluation.md). The logistic loss samples no negatives, so ``train_items`` does not matter.
+LIGHTFM_IN_BLEND = {
+    "loss": "logistic",
+    "shown_negatives": True,
+    "no_components": 32,
+    "learning_rate": 0.05,
+    "epochs": 20,
+    "user_identity": True,
+    "normalize": "rows",
+    "align_shared": 0.0,
+}
 #: Share of LightFM in the default blend (chosen on validation data).
 DEFAULT_WEIGHT = 0.3
 
