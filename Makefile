@@ -24,9 +24,17 @@ db: $(STAMP)
 	$(BIN)/prakerja train --if-missing
 	$(BIN)/prakerja accounts demo --skip-existing
 
+# `make run API=1` also starts the HTTP API on $(API_PORT); Ctrl+C stops both.
 run: db
-	$(BIN)/prakerja --help >/dev/null
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	@echo "dashboard: http://127.0.0.1:$(PORT)"
+	@if [ -n "$(API)" ]; then \
+	  echo "API: http://127.0.0.1:$(API_PORT)/docs (keys: prakerja apikey create --role ROLE)"; \
+	  $(BIN)/prakerja serve --host 127.0.0.1 --port $(API_PORT) & api_pid=$$!; \
+	  trap 'kill $$api_pid 2>/dev/null' EXIT; \
+	  $(BIN)/prakerja dashboard --port $(PORT); \
+	else \
+	  $(BIN)/prakerja dashboard --port $(PORT); \
+	fi
 
 api: db
 	$(BIN)/prakerja serve --host 127.0.0.1 --port $(API_PORT)
