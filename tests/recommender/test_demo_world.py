@@ -11,7 +11,8 @@ from prakerja.reference.loader import load_reference
 from recommender.evaluation import database_split, recommend_for_split
 from recommender.matching import MODEL_CACHE, MatchFilters, match_participant
 from recommender.metrics import NDCG
-from recommender.models import Blend, Popularity, Random
+from prakerja.columns import Columns
+from recommender.models import Blend, ContentSimilarity, LightFMHybrid, Popularity, Random
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +43,25 @@ def test_matching_on_the_demo_world_uses_the_participants_trainings(demo):
     assert len(results) == 5 and all(r.model_run_id is None for r in results)  # content fallback: nothing promoted
     assert any(r.matched_skills for r in results)
     MODEL_CACHE.clear()
+
+
+#: The stand-alone LightFM before the fix (docs/evaluation.md): ids on users, rows normalised as a whole,
+#: negatives sampled among every vacancy (the later, cold ones included), independent embedding starts.
+LIGHTFM_BEFORE = {"user_identity": True, "normalize": "rows", "train_items": "all", "align_shared": 0.0, "no_components": 32, "learning_rate": 0.05, "epochs": 20}
+
+
+def test_default_lightfm_ranks_cold_vacancies_from_features(demo):
+    """Most test vacancies are new: the default LightFM must rank them from features, far above the old set-up and popularity."""
+    split = database_split(demo)
+    cold = split.test[split.test[Columns.Item].isin(split.cold_items)]
+    ndcg = {}
+    for name, model in {
+        "lightfm": LightFMHybrid(num_threads=1),
+        "before": LightFMHybrid(**LIGHTFM_BEFORE, num_threads=1),
+        "content": ContentSimilarity(),
+        "popularity": Popularity(),
+    }.items():
+        reco = recommend_for_split(model.fit(split.train_dataset), split, 10)
+        ndcg[name] = (NDCG(10).calc(reco, split.test), NDCG(10).calc(reco, cold))
+    assert ndcg["lightfm"][1] > 2 * ndcg["before"][1], ndcg
+    assert ndcg["lightfm"][0] > ndcg["popularity"][0] and ndcg["lightfm"][1] > 0.8 * ndcg["content"][1], ndcg

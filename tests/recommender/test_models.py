@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from prakerja.columns import Columns
 from prakerja.errors import UserError
@@ -162,3 +163,68 @@ def test_logistic_lightfm_learns_from_exposures_only_when_asked(dataset):
     plain = LightFMHybrid(loss="logistic", epochs=1, num_threads=1).fit(with_shown)
     asked = LightFMHybrid(loss="logistic", epochs=1, num_threads=1, shown_negatives=True).fit(with_shown)
     assert not np.allclose(plain.model_.item_embeddings, asked.model_.item_embeddings)
+
+
+# ---------------------------------------------------------------------- LightFM: features, not ids, carry the signal
+
+
+def test_lightfm_defaults_have_no_identity_features(dataset):
+    model = LightFMHybrid(epochs=1, num_threads=1).fit(dataset)
+    names = [str(n) for n in (*model.user_feature_names_, *model.item_feature_names_)]
+    assert not any(n.startswith(("user=", "item=")) for n in names)
+    assert model.get_params()["normalize"] == "family" and model.get_params()["train_items"] == "interacted"
+
+
+def test_family_normalisation_gives_each_family_one_unit():
+    from recommender.dataset import normalize_families
+
+    names = np.array(["reg=3515", "prov=35", "skill=las", "skill=k3", "skill=cat", "word=las", "user=1"], dtype=object)
+    rows = np.array([[1, 1, 1, 1, 1, 2, 1], [0, 0, 0.5, 0, 0, 0, 0]], dtype=np.float32)
+    out = normalize_families(sp.csr_matrix(rows), names).toarray()
+    np.testing.assert_allclose(out[0], [1, 1, 1 / 3, 1 / 3, 1 / 3, 1, 1], rtol=1e-6)  # one regency weighs all three skills
+    np.testing.assert_allclose(out[1], [0, 0, 1, 0, 0, 0, 0])  # empty families stay empty
+
+
+def test_lightfm_aligned_start_scores_a_cold_skill_match_above_a_mismatch_before_any_training(dataset):
+    """Shared names start from one vector on both sides: a dot product is a feature overlap from epoch 0."""
+    model = LightFMHybrid(epochs=0, num_threads=1).fit(dataset)
+    m = model.model_
+    user_names, item_names = list(map(str, model.user_feature_names_)), list(map(str, model.item_feature_names_))
+    for name in ("skill=welding", "skill=coffee-making"):
+        np.testing.assert_array_equal(m.user_embeddings[user_names.index(name)], m.item_embeddings[item_names.index(name)])
+    users = pd.DataFrame({"id": ["welder"] * 3, "feature": ["skill=welding", "skill=k3-safety", "skill=metal-fabrication"], "value": 1.0})
+    items = pd.DataFrame({"id": ["weld", "weld", "coffee", "coffee"], "feature": ["skill=welding", "skill=k3-safety", "skill=coffee-making", "skill=food-hygiene"], "value": 1.0})
+    fresh = Dataset.from_frames(pd.DataFrame({"user_id": ["welder"], "item_id": ["weld"]}), users, items)
+    weld, coffee = model.score(fresh, [0], fresh.item_id_map.to_internal(["weld", "coffee"]))[0]
+    assert weld > coffee + 1.0
+    independent = LightFMHybrid(epochs=0, num_threads=1, align_shared=0.0).fit(dataset)
+    assert abs(np.subtract(*independent.score(fresh, [0], fresh.item_id_map.to_internal(["weld", "coffee"]))[0])) < 0.1
+
+
+def test_lightfm_never_samples_vacancies_without_training_interactions_as_negatives(frames):
+    """Vacancies of a later period (here: 'word=future' only on items nobody touched) are not pushed down in training."""
+    interactions, users, items, _, _ = frames
+    future = pd.DataFrame({"id": ["f1", "f2"], "feature": ["word", "word"], "value": ["future", "future"]})
+    ds = Dataset.from_frames(interactions, users, pd.concat([items, future]))
+    positives = ds.interaction_matrix()
+    start = {}
+    # WARP samples negatives uniformly from the item rows it is given (LightFM's BPR only from items of the
+    # examples); an independent start makes early negatives violate the margin, so the sampled ones are updated;
+    # no L2, which shrinks every row a little.
+    for train_items in ("interacted", "all"):
+        params = dict(num_threads=1, train_items=train_items, item_alpha=0.0, user_alpha=0.0, align_shared=0.0)
+        before = LightFMHybrid(epochs=0, **params).fit(ds)
+        after = LightFMHybrid(epochs=3, **params).fit(ds)
+        row = list(map(str, after.item_feature_names_)).index("word=future")
+        start[train_items] = np.allclose(before.model_.item_embeddings[row], after.model_.item_embeddings[row])
+        if train_items == "interacted":
+            assert after.n_train_items_ == len(np.unique(positives.col[positives.data > 0]))
+    assert start == {"interacted": True, "all": False}
+
+
+def test_lightfm_rejects_unknown_normalisation_and_item_set(dataset):
+    with pytest.raises(UserError, match="unknown normalize"):
+        LightFMHybrid(normalize="l2", epochs=1).fit(dataset)
+    with pytest.raises(UserError, match="unknown train_items"):
+        LightFMHybrid(train_items="some", epochs=1).fit(dataset)
+    assert LightFMHybrid(normalize=True, epochs=1, num_threads=1).fit(dataset)._normalization() == "rows"  # older run records
