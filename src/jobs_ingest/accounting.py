@@ -43,6 +43,15 @@ def reason_category(reason: str) -> str:
 
 
 @dataclasses.dataclass
+class LedgerBatch:
+    """One batch's share of a run's accounting: its archived rows, its counts, and the run's counts after it."""
+
+    rows: list[dict[str, Any]]
+    counts: RunCounts
+    total: dict[str, Any]
+
+
+@dataclasses.dataclass
 class RunCounts:
     """Rows per outcome and quarantined rows per reason category."""
 
@@ -85,6 +94,8 @@ class RunLedger:
         self._resume_hash = resume_hash
         self._pending_rows: list[dict[str, Any]] = []
         self._pending = RunCounts()
+        self._decided = RunCounts.from_json(counts.to_json())  # committed + batches handed to a writer
+        self._flushed: LedgerBatch | None = None
 
     @classmethod
     def open(
@@ -152,22 +163,39 @@ class RunLedger:
         if reason:
             self._pending.reasons[reason_category(reason)] += 1
 
-    def flush(self, connection: Connection) -> None:
-        """Archive the batch's rows and store the run's new counts, inside the batch's transaction."""
-        if self._pending_rows:
-            bulk_insert(connection, raw_rows, self._pending_rows)  # payloads are encoded JSON already
-        counts = RunCounts.from_json(self.counts.to_json())
-        counts.add(self._pending)
-        connection.execute(ingest_runs.update().where(ingest_runs.c.id == self.run_id).values(counts=counts.to_json()))
+    def take_batch(self) -> LedgerBatch:
+        """The rows recorded since the last batch, and the run's counts with them (for :meth:`write`)."""
+        total = RunCounts.from_json(self._decided.to_json())
+        total.add(self._pending)
+        batch = LedgerBatch(self._pending_rows, self._pending, total.to_json())
+        self._decided = total
+        self._pending_rows, self._pending = [], RunCounts()
+        return batch
 
-    def committed(self) -> None:
-        """The batch's transaction committed: its counts are now the run's."""
-        self.counts.add(self._pending)
-        self.discard()
+    def write(self, connection: Connection, batch: LedgerBatch) -> None:
+        """Archive a batch's rows and store the run's counts, inside the batch's transaction."""
+        if batch.rows:
+            bulk_insert(connection, raw_rows, batch.rows)  # payloads are encoded JSON already
+        connection.execute(ingest_runs.update().where(ingest_runs.c.id == self.run_id).values(counts=batch.total))
+
+    def flush(self, connection: Connection) -> None:
+        """Archive the rows recorded so far and store the run's new counts, inside the batch's transaction."""
+        self._flushed = self.take_batch()
+        self.write(connection, self._flushed)
+
+    def committed(self, batch: LedgerBatch | None = None) -> None:
+        """The batch's transaction committed (``batch``, else the last one flushed): its counts are now the run's."""
+        batch = batch or self._flushed
+        if batch is not None:
+            self.counts.add(batch.counts)
+        self._flushed = None
 
     def discard(self) -> None:
+        """Forget rows recorded or taken but not committed (their batch failed)."""
         self._pending_rows = []
         self._pending = RunCounts()
+        self._decided = RunCounts.from_json(self.counts.to_json())
+        self._flushed = None
 
     def close(self, engine: Engine, status: str, now: dt.datetime) -> None:
         """Mark the run finished or failed (its counts stay those of committed batches)."""

@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import itertools
 import queue
 import threading
 import time
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from jobs_ingest import store
-from jobs_ingest.accounting import OUTCOMES, RunCounts, RunLedger
+from jobs_ingest.accounting import OUTCOMES, LedgerBatch, RunCounts, RunLedger
 from jobs_ingest.dedupe import DuplicateIndex
 from jobs_ingest.normalize import NormalizedPosting, Normalizer, RowRejected, identity, source_status, stored_source_id
 from jobs_ingest.records import RawPosting, RejectedRow, SourceRecord, content_hash, encode_payload, payload_of
@@ -140,24 +141,190 @@ def _run_batches(
     engine: Engine, postings: Iterable[SourceRecord], source: str, batch_size: int, normalizer: Normalizer,
     ledger: RunLedger, on_batch: Callable[[int], None] | None, read_ahead: bool = True,
 ) -> int:
-    """Every batch in its own transaction; returns how many rows a resumed run skipped."""
+    """Every batch in its own transaction; returns how many rows a resumed run skipped.
+
+    An input of one batch is decided and written in one transaction of this thread. A longer
+    one is pipelined (``read_ahead``): a helper thread prepares the next batches
+    (:class:`_ReadAhead`), this thread decides a batch while a writer thread writes and
+    commits the previous one (:class:`_WriteBehind`). Batches still commit one by one in
+    input order, each with its archived rows and the run's counts.
+    """
     with engine.connect() as connection:
         index = store.load_duplicate_index(connection, DuplicateIndex())
     skipped = 0
+    run = _RunState()
     batches = _batches(_numbered(postings), batch_size)
-    with _prepared_batches(batches, ledger, normalizer, read_ahead) as prepared:
+    first = next(batches, None)
+    second = next(batches, None) if first is not None else None
+    pipelined = read_ahead and second is not None
+    remaining = itertools.chain([b for b in (first, second) if b is not None], batches)
+    with _prepared_batches(remaining, ledger, normalizer, pipelined) as prepared, \
+            _writer(engine, ledger, run, on_batch, pipelined) as writer:
         for batch in prepared:
             skipped += batch.skipped
-            if batch.rows:
+            if not batch.rows:
+                writer.submit(_WriteJob(batch.size))
+                continue
+            if pipelined:
+                with engine.connect() as connection:  # reads only: keys, quarantined hashes, ids
+                    decided = _Batch(connection, source, normalizer, index, ledger, run).decide(
+                        batch.rows, batch.normalized
+                    )
+                writer.submit(decided.job(batch.size))
+            else:
                 with engine.begin() as connection:
                     store.tune_for_bulk(connection)
-                    decided = _Batch(connection, source, normalizer, index, ledger).run(batch.rows, batch.normalized)
-                    ledger.flush(connection)
-                ledger.committed()
-                prepared.normalize_ahead = decided.normalized >= NORMALIZE_AHEAD_SHARE * len(batch.rows)
-            if on_batch is not None:
-                on_batch(batch.size)
+                    decided = _Batch(connection, source, normalizer, index, ledger, run).decide(
+                        batch.rows, batch.normalized
+                    )
+                    job = decided.job(batch.size)
+                    job.write(connection, ledger)
+                job.done(ledger, run, on_batch)
+            prepared.normalize_ahead = decided.normalized >= NORMALIZE_AHEAD_SHARE * len(batch.rows)
     return skipped
+
+
+class _RunState:
+    """What the batches of one run share beyond the database.
+
+    With a writer behind, the database may not show the previous batch yet when this one
+    reads its keys: ``in_flight`` keeps the source rows each batch created or changed until
+    its commit is known (the ``committed`` sequence number, set by the writer), and
+    ``quarantined`` the rows quarantined by this run. ``next_id`` keeps vacancy ids of
+    batches not yet committed from being handed out again.
+    """
+
+    def __init__(self) -> None:
+        self.sequence = 0
+        self.committed = -1
+        self.next_id = 0
+        self.in_flight: list[tuple[int, dict[str, SourceRow], dict[str, set[str]]]] = []
+        self.quarantined: set[str] = set()
+
+    def keep(self, rows: Iterable[SourceRow]) -> int:
+        """Remember a decided batch's source rows; returns the batch's sequence number."""
+        self.sequence += 1
+        by_id = {row.source_id: row for row in rows}
+        by_url: dict[str, set[str]] = {}
+        for row in by_id.values():
+            if row.url:
+                by_url.setdefault(row.url, set()).add(row.source_id)
+        self.in_flight.append((self.sequence, by_id, by_url))
+        return self.sequence
+
+    def newer_than(self, committed: int, source_ids: Iterable[str], urls: Iterable[str]) -> dict[str, SourceRow]:
+        """Source rows (by id) of batches after ``committed`` that match a key, newest last; drops older ones."""
+        self.in_flight = [entry for entry in self.in_flight if entry[0] > committed]
+        found: dict[str, SourceRow] = {}
+        wanted_ids, wanted_urls = set(source_ids), set(urls)
+        for _sequence, by_id, by_url in self.in_flight:
+            for source_id in wanted_ids & by_id.keys():
+                found[source_id] = by_id[source_id]
+            for url in wanted_urls & by_url.keys():
+                for source_id in by_url[url]:
+                    found[source_id] = by_id[source_id]
+        return found
+
+
+@dataclasses.dataclass
+class _WriteJob:
+    """One batch's writes, with every value already copied out of the decision state: later batches
+    may change the same source rows while this one is being written."""
+
+    size: int
+    steps: list[Callable[[Connection], None]] = dataclasses.field(default_factory=list)
+    ledger_batch: LedgerBatch | None = None
+    sequence: int = 0
+
+    def write(self, connection: Connection, ledger: RunLedger) -> None:
+        for step in self.steps:
+            step(connection)
+        if self.ledger_batch is not None:
+            ledger.write(connection, self.ledger_batch)
+
+    def done(self, ledger: RunLedger, run: _RunState, on_batch: Callable[[int], None] | None) -> None:
+        """The batch committed (or had nothing to write)."""
+        if self.ledger_batch is not None:
+            ledger.committed(self.ledger_batch)
+        if self.sequence:
+            run.committed = self.sequence
+        if on_batch is not None:
+            on_batch(self.size)
+
+
+class _WriteInline:
+    """Jobs already written by the deciding thread: only the rows-read callback of empty batches."""
+
+    def __init__(self, ledger: RunLedger, run: _RunState, on_batch: Callable[[int], None] | None) -> None:
+        self._ledger, self._run, self._on_batch = ledger, run, on_batch
+
+    def submit(self, job: _WriteJob) -> None:
+        job.done(self._ledger, self._run, self._on_batch)
+
+    def close(self, failed: bool) -> None:
+        pass
+
+
+class _WriteBehind:
+    """A writer thread: each submitted batch in its own transaction, in order, one batch queued at most.
+
+    After a failure it writes nothing more; the failure is raised in the deciding thread at its
+    next :meth:`submit` or at :meth:`close`. Batches submitted before a failure of the deciding
+    thread are still written (as without the writer: every batch before the failing one commits).
+    """
+
+    _STOP = object()
+
+    def __init__(
+        self, engine: Engine, ledger: RunLedger, run: _RunState, on_batch: Callable[[int], None] | None,
+    ) -> None:
+        self._engine, self._ledger, self._run, self._on_batch = engine, ledger, run, on_batch
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._write_all, name="ingest-write-behind", daemon=True)
+        self._thread.start()
+
+    def _write_all(self) -> None:
+        while (job := self._queue.get()) is not self._STOP:
+            if self._error is not None:
+                continue  # a batch failed: the later ones are dropped, the run fails
+            try:
+                if job.steps or job.ledger_batch is not None:
+                    with self._engine.begin() as connection:
+                        store.tune_for_bulk(connection)
+                        job.write(connection, self._ledger)
+                job.done(self._ledger, self._run, self._on_batch)
+            except BaseException as exc:  # raised in the deciding thread
+                self._error = exc
+
+    def submit(self, job: _WriteJob) -> None:
+        self._raise_failure()
+        self._queue.put(job)
+
+    def close(self, failed: bool) -> None:
+        """Write what was submitted and stop; raise the writer's failure unless another one is on its way."""
+        self._queue.put(self._STOP)
+        self._thread.join()
+        if not failed:
+            self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
+@contextlib.contextmanager
+def _writer(
+    engine: Engine, ledger: RunLedger, run: _RunState, on_batch: Callable[[int], None] | None, behind: bool,
+) -> Iterator[_WriteInline | _WriteBehind]:
+    writer = _WriteBehind(engine, ledger, run, on_batch) if behind else _WriteInline(ledger, run, on_batch)
+    try:
+        yield writer
+    except BaseException:
+        writer.close(failed=True)
+        raise
+    writer.close(failed=False)
 
 
 @dataclasses.dataclass(slots=True)
@@ -362,36 +529,46 @@ def _batches(records: Iterator[SourceRecord], size: int) -> Iterator[list[Source
 
 
 class _Batch:
-    """The decisions and writes of one batch, inside its transaction."""
+    """The decisions of one batch, staged as a :class:`_WriteJob`.
+
+    ``connection`` is only read (keys, quarantined hashes, new ids): the job is written in
+    the same transaction, or by the writer thread after the previous batch committed.
+    """
 
     def __init__(
         self, connection: Connection, source: str, normalizer: Normalizer, index: DuplicateIndex, ledger: RunLedger,
+        run: _RunState | None = None,
     ) -> None:
         self.connection = connection
         self.source = source
         self.normalizer = normalizer
         self.index = index
         self.ledger = ledger
+        self.run_state = run or _RunState()
         self.by_source_id: dict[str, SourceRow] = {}
         self.by_url: dict[str, list[SourceRow]] = {}
         self.new_vacancies: dict[int, dict[str, Any]] = {}
         self.replaced: dict[int, dict[str, Any]] = {}
         self.filled: dict[int, dict[str, Any]] = {}
         self.new_sources: list[SourceRow] = []
-        self.changed_sources: dict[int, SourceRow] = {}
+        self.changed_sources: dict[str, SourceRow] = {}  # by source id: rows of earlier batches or runs
+        self.inserting: set[int] = set()  # id() of this batch's new source rows (inserted with their last values)
         self.skills: set[tuple[int, int]] = set()
         self.quarantine: list[dict[str, Any]] = []
         self.pending_ids: list[int] = []
         self.normalized = 0  # rows that needed normalizing (not unchanged, not rejected by the source)
 
-    def run(
+    def decide(
         self, rows: list[tuple[SourceRecord, str, str]],
         normalized: list[NormalizedPosting | RowRejected | None] | None = None,
     ) -> _Batch:
-        """Decide and write every row; ``normalized`` holds what was normalized ahead (see :func:`_prepare`)."""
+        """Decide every row; ``normalized`` holds what was normalized ahead (see :func:`_prepare`)."""
         keys = [identity(record) if isinstance(record, RawPosting) else (None, None) for record, _, _ in rows]
         self._prefetch(keys)
-        self.pending_ids = store.allocate_vacancy_ids(self.connection, self._max_new(keys))
+        run = self.run_state
+        self.pending_ids = store.allocate_vacancy_ids(self.connection, self._max_new(keys), at_least=run.next_id)
+        if self.pending_ids:
+            run.next_id = self.pending_ids[-1] + 1
         self.pending_ids.reverse()
         quarantined: list[tuple[str, str, str]] = []
         ahead = normalized if normalized is not None else [None] * len(rows)
@@ -404,7 +581,6 @@ class _Batch:
                 outcome=outcome, vacancy_id=vacancy_id, reason=reason,
             )
         self._stage_quarantine(quarantined)
-        self._write()
         return self
 
     def _decide(
@@ -437,9 +613,11 @@ class _Batch:
     def _stage_quarantine(self, rows: list[tuple[str, str, str]]) -> None:
         """Quarantine rows once: not again when an earlier run (or this batch) already holds the same row."""
         stored = store.fetch_quarantined_hashes(self.connection, self.source, [row_hash for _, row_hash, _ in rows])
+        stored |= self.run_state.quarantined
         for payload, row_hash, reason in rows:
             if row_hash not in stored:
                 stored.add(row_hash)
+                self.run_state.quarantined.add(row_hash)
                 self.quarantine.append(
                     {"run_id": self.ledger.run_id, "source": self.source, "raw": payload, "reason": reason[:500]}
                 )
@@ -449,7 +627,12 @@ class _Batch:
         urls = sorted({url for _, url in keys if url})
         if not source_ids:
             return
-        for row in store.fetch_sources(self.connection, self.source, source_ids, urls):
+        committed = self.run_state.committed  # before reading: batches committed later may be in both
+        known = {(row.source, row.source_id): row for row in store.fetch_sources(self.connection, self.source,
+                                                                              source_ids, urls)}
+        for source_id, row in self.run_state.newer_than(committed, source_ids, urls).items():
+            known[(self.source, source_id)] = row  # this run's newer state of the row
+        for row in known.values():
             self._remember(row)
 
     def _remember(self, row: SourceRow) -> None:
@@ -502,6 +685,7 @@ class _Batch:
             last_seen=posting.vacancy["last_seen"], status="active" if posting.source_active else "removed",
         )
         self.new_sources.append(row)
+        self.inserting.add(id(row))
         self._remember(row)
         self.skills.update((vacancy_id, skill_id) for skill_id in posting.skill_ids)
         if fill:
@@ -516,8 +700,8 @@ class _Batch:
             return "unchanged"
         last_seen = max(row.last_seen, posting.vacancy["last_seen"])
         row.last_seen = last_seen
-        if row.id is not None:
-            self.changed_sources[row.id] = row
+        if id(row) not in self.inserting:
+            self.changed_sources[row.source_id] = row
         row.content_hash, row.status, row.url = posting.content_hash, status, posting.url or row.url
         values = {**posting.vacancy, "first_seen": min(row.first_seen, posting.vacancy["first_seen"]),
                   "last_seen": last_seen}
@@ -536,8 +720,8 @@ class _Batch:
         if last_seen <= row.last_seen:
             return
         row.last_seen = last_seen
-        if row.id is not None:
-            self.changed_sources[row.id] = row
+        if id(row) not in self.inserting:
+            self.changed_sources[row.source_id] = row
         self._stage_fill(row.vacancy_id, {"first_seen": row.first_seen, "last_seen": last_seen})
 
     def _stage_fill(self, vacancy_id: int, values: dict[str, Any]) -> None:
@@ -559,15 +743,26 @@ class _Batch:
         staged["first_seen"] = min(staged["first_seen"], values["first_seen"])
         staged["last_seen"] = max(staged["last_seen"], values["last_seen"])
 
-    def _write(self) -> None:
-        connection = self.connection
-        store.insert_vacancies(connection, list(self.new_vacancies.values()))
-        store.replace_vacancies(connection, list(self.replaced.values()))
-        store.fill_vacancies(connection, [row for vid, row in self.filled.items() if vid not in self.replaced])
-        store.insert_sources(connection, self.new_sources)
-        store.update_sources(connection, list(self.changed_sources.values()))
-        store.add_skills(connection, self.skills, set(self.new_vacancies))
-        store.insert_quarantine(connection, self.quarantine)
+    def job(self, size: int) -> _WriteJob:
+        """The batch's writes with their values copied, its archived rows and counts; the run remembers
+        its source rows until the job is known committed."""
+        new_vacancies = list(self.new_vacancies.values())
+        replaced = list(self.replaced.values())
+        filled = [row for vid, row in self.filled.items() if vid not in self.replaced]
+        new_sources = [row.values() for row in self.new_sources]
+        changed = store.source_updates(self.changed_sources.values())
+        skills, created, quarantine = self.skills, set(self.new_vacancies), self.quarantine
+        steps = [
+            lambda connection: store.insert_vacancies(connection, new_vacancies),
+            lambda connection: store.replace_vacancies(connection, replaced),
+            lambda connection: store.fill_vacancies(connection, filled),
+            lambda connection: store.bulk_insert(connection, store.vacancy_sources, new_sources),
+            lambda connection: store.update_sources_by_key(connection, changed),
+            lambda connection: store.add_skills(connection, skills, created),
+            lambda connection: store.insert_quarantine(connection, quarantine),
+        ]
+        sequence = self.run_state.keep([*self.new_sources, *self.changed_sources.values()])
+        return _WriteJob(size, steps, self.ledger.take_batch(), sequence)
 
 
 __all__ = ["IngestReport", "RawPosting", "RejectedRow", "RunCounts", "ingest_postings", "mark_removed"]

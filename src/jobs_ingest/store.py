@@ -152,16 +152,20 @@ def tune_for_bulk(connection: Connection) -> None:
         connection.exec_driver_sql("PRAGMA wal_autocheckpoint=16384")
 
 
-def allocate_vacancy_ids(connection: Connection, count: int) -> list[int]:
-    """Ids for new vacancies, taken before inserting so that sources and skills can point at them."""
+def allocate_vacancy_ids(connection: Connection, count: int, *, at_least: int = 0) -> list[int]:
+    """Ids for new vacancies, taken before inserting so that sources and skills can point at them.
+
+    ``at_least``: the lowest id to hand out on SQLite, where ids come from the table's maximum
+    (the pipeline passes the next id after those of its batches that may not be committed yet).
+    """
     if count == 0:
         return []
     if connection.dialect.name == "postgresql":
         query = text("SELECT nextval(pg_get_serial_sequence('vacancies', 'id')) FROM generate_series(1, :n)")
         return list(connection.scalars(query, {"n": count}))
-    # SQLite: if another writer commits between this read and our first insert, SQLite refuses the
-    # insert (busy snapshot) and the batch rolls back: ids never collide silently.
-    start = connection.scalar(select(func.coalesce(func.max(vacancies.c.id), 0))) + 1
+    # SQLite: if another writer inserts a vacancy meanwhile, one of the two inserts fails on the primary
+    # key (or, within one transaction, on a busy snapshot) and its batch rolls back: ids never collide silently.
+    start = max(connection.scalar(select(func.coalesce(func.max(vacancies.c.id), 0))) + 1, at_least)
     return list(range(start, start + count))
 
 
@@ -285,12 +289,23 @@ def insert_sources(connection: Connection, rows: list[SourceRow]) -> None:
     bulk_insert(connection, vacancy_sources, [row.values() for row in rows])
 
 
-def update_sources(connection: Connection, rows: list[SourceRow]) -> None:
-    if not rows:
+def source_updates(rows: Iterable[SourceRow]) -> list[dict[str, Any]]:
+    """The parameters of :func:`update_sources_by_key` for ``rows``, copied (the rows may change later)."""
+    return [
+        {"b_source": row.source, "b_source_id": row.source_id, "b_url": row.url, "b_hash": row.content_hash,
+         "b_last_seen": row.last_seen, "b_status": row.status}
+        for row in rows
+    ]
+
+
+def update_sources_by_key(connection: Connection, updates: list[dict[str, Any]]) -> None:
+    """Apply :func:`source_updates`: found by (source, source_id), the unique key, so that a row
+    inserted by an earlier batch can be updated without knowing its id."""
+    if not updates:
         return
     statement = (
         vacancy_sources.update()
-        .where(vacancy_sources.c.id == bindparam("b_id"))
+        .where(vacancy_sources.c.source == bindparam("b_source"), vacancy_sources.c.source_id == bindparam("b_source_id"))
         .values(
             url=bindparam("b_url"),
             content_hash=bindparam("b_hash"),
@@ -298,14 +313,11 @@ def update_sources(connection: Connection, rows: list[SourceRow]) -> None:
             status=bindparam("b_status"),
         )
     )
-    connection.execute(
-        statement,
-        [
-            {"b_id": row.id, "b_url": row.url, "b_hash": row.content_hash, "b_last_seen": row.last_seen,
-             "b_status": row.status}
-            for row in rows
-        ],
-    )
+    connection.execute(statement, updates)
+
+
+def update_sources(connection: Connection, rows: list[SourceRow]) -> None:
+    update_sources_by_key(connection, source_updates(rows))
 
 
 def add_skills(connection: Connection, pairs: set[tuple[int, int]], new_vacancies: set[int]) -> None:
