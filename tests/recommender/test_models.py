@@ -228,3 +228,17 @@ def test_lightfm_rejects_unknown_normalisation_and_item_set(dataset):
     with pytest.raises(UserError, match="unknown train_items"):
         LightFMHybrid(train_items="some", epochs=1).fit(dataset)
     assert LightFMHybrid(normalize=True, epochs=1, num_threads=1).fit(dataset)._normalization() == "rows"  # older run records
+
+
+def test_lightfm_pickled_before_the_new_parameters_still_loads_and_scores(dataset):
+    import pickle
+
+    model = LightFMHybrid(epochs=1, num_threads=1, normalize=True).fit(dataset)
+    state = model.__getstate__()
+    for name in ("train_items", "align_shared"):
+        state.pop(name)
+    old = LightFMHybrid.__new__(LightFMHybrid)
+    old.__setstate__(state)
+    restored = pickle.loads(pickle.dumps(old))
+    assert restored.get_params()["train_items"] == "all" and restored.get_params()["align_shared"] == 0.0
+    np.testing.assert_allclose(restored.score(dataset, [0, 1]), model.score(dataset, [0, 1]), rtol=1e-6)

@@ -125,6 +125,12 @@ class LightFMHybrid(Recommender):
         self.align_shared = align_shared
         self.random_state = random_state
 
+    #: What an artifact pickled before these parameters existed was trained with.
+    _BEFORE_PARAMS = {"train_items": "all", "align_shared": 0.0}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({**self._BEFORE_PARAMS, **state})
+
     # ------------------------------------------------------------------ training
 
     def _fit(self, dataset: Dataset) -> None:
