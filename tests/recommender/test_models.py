@@ -195,10 +195,29 @@ def test_lightfm_aligned_start_scores_a_cold_skill_match_above_a_mismatch_before
     users = pd.DataFrame({"id": ["welder"] * 3, "feature": ["skill=welding", "skill=k3-safety", "skill=metal-fabrication"], "value": 1.0})
     items = pd.DataFrame({"id": ["weld", "weld", "coffee", "coffee"], "feature": ["skill=welding", "skill=k3-safety", "skill=coffee-making", "skill=food-hygiene"], "value": 1.0})
     fresh = Dataset.from_frames(pd.DataFrame({"user_id": ["welder"], "item_id": ["weld"]}), users, items)
-    weld, coffee = model.score(fresh, [0], fresh.item_id_map.to_internal(["weld", "coffee"]))[0]
-    assert weld > coffee + 1.0
+    pair = fresh.item_id_map.to_internal(["weld", "coffee"])
+    weld, coffee = model.score(fresh, [0], pair)[0]
+    # 2 shared skills x (1/3 user weight) x (1/2 item weight) x |start|^2 = 4 (skill, the heaviest family here)
+    assert weld - coffee == pytest.approx(2 / 3 / 2 * 4, rel=0.5)
     independent = LightFMHybrid(epochs=0, num_threads=1, align_shared=0.0).fit(dataset)
-    assert abs(np.subtract(*independent.score(fresh, [0], fresh.item_id_map.to_internal(["weld", "coffee"]))[0])) < 0.1
+    assert abs(np.subtract(*independent.score(fresh, [0], pair)[0])) < 0.01
+
+
+def test_lightfm_aligned_start_puts_place_first():
+    """Start vectors are as long as content similarity's family weights say: a shared regency outweighs a shared skill."""
+    from recommender.models.content import DEFAULT_FAMILY_WEIGHTS
+
+    users = pd.DataFrame({"id": [1, 1], "feature": ["reg=3515", "skill=las"], "value": 1.0})
+    items = pd.DataFrame({"id": [9, 9], "feature": ["reg=3515", "skill=las"], "value": 1.0})
+    ds = Dataset.from_frames(pd.DataFrame({"user_id": [1], "item_id": [9]}), users, items)
+    model = LightFMHybrid(epochs=0, num_threads=1, no_components=512).fit(ds)
+    norms = dict(zip(map(str, model.item_feature_names_), np.linalg.norm(model.model_.item_embeddings, axis=1)))
+    ratio = DEFAULT_FAMILY_WEIGHTS["reg"] / DEFAULT_FAMILY_WEIGHTS["skill"]
+    assert norms["reg=3515"] ** 2 == pytest.approx(4.0, rel=0.2)
+    assert norms["reg=3515"] / norms["skill=las"] == pytest.approx(ratio, rel=0.2)
+    even = LightFMHybrid(epochs=0, num_threads=1, no_components=512, align_weights={}).fit(ds)
+    even_norms = np.linalg.norm(even.model_.item_embeddings, axis=1)
+    assert even_norms[0] == pytest.approx(even_norms[1], rel=0.2)
 
 
 def test_lightfm_never_samples_vacancies_without_training_interactions_as_negatives(frames):
@@ -235,7 +254,7 @@ def test_lightfm_pickled_before_the_new_parameters_still_loads_and_scores(datase
 
     model = LightFMHybrid(epochs=1, num_threads=1, normalize=True).fit(dataset)
     state = model.__getstate__()
-    for name in ("train_items", "align_shared"):
+    for name in ("train_items", "align_shared", "align_weights"):
         state.pop(name)
     old = LightFMHybrid.__new__(LightFMHybrid)
     old.__setstate__(state)

@@ -43,7 +43,7 @@ import scipy.sparse as sp
 
 from prakerja.errors import UserError
 from recommender.base import Recommender
-from recommender.dataset import Dataset, normalize_families, normalize_rows
+from recommender.dataset import Dataset, feature_family, normalize_families, normalize_rows
 from recommender.retrieval import augmented_vectors
 
 LOSSES = ("warp", "bpr", "logistic", "warp-kos")
@@ -78,7 +78,13 @@ class LightFMHybrid(Recommender):
     align_shared
         Squared length of the common random start vector given to both the
         user and the item embedding of a feature name present on both sides
-        ("skill=las", "reg=3515"); 0 gives LightFM's own independent start.
+        ("skill=las", "reg=3515"), for the shared family with the largest
+        ``align_weights``; 0 gives LightFM's own independent start.
+    align_weights
+        Relative length of those start vectors per feature family; default
+        (None) content similarity's family weights
+        (:data:`recommender.models.content.DEFAULT_FAMILY_WEIGHTS`: region
+        first), families not listed 1.
     shown_negatives
         With the logistic loss, also learn from vacancies shown to a
         participant before the training cut and never acted on (the
@@ -107,6 +113,7 @@ class LightFMHybrid(Recommender):
         shown_negatives: bool = False,
         train_items: str = "interacted",
         align_shared: float = 4.0,
+        align_weights: dict[str, float] | None = None,
         random_state: int = 42,
     ) -> None:
         self.loss = loss
@@ -123,10 +130,11 @@ class LightFMHybrid(Recommender):
         self.shown_negatives = shown_negatives
         self.train_items = train_items
         self.align_shared = align_shared
+        self.align_weights = align_weights
         self.random_state = random_state
 
     #: What an artifact pickled before these parameters existed was trained with.
-    _BEFORE_PARAMS = {"train_items": "all", "align_shared": 0.0}
+    _BEFORE_PARAMS = {"train_items": "all", "align_shared": 0.0, "align_weights": None}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update({**self._BEFORE_PARAMS, **state})
@@ -203,13 +211,23 @@ class LightFMHybrid(Recommender):
         self._cache = None
 
     def _align_shared_names(self, model, user_names: np.ndarray, item_names: np.ndarray) -> None:
-        """Give the user and the item embedding of every shared feature name one common random start vector."""
-        _, user_cols, item_cols = np.intersect1d(user_names.astype(str), item_names.astype(str), return_indices=True)
+        """Give the user and the item embedding of every shared feature name one common random start vector.
+
+        The untrained score is then a random projection of the weighted overlap
+        sum_f x_f y_f |s_f|^2 of the shared features, |s_f| proportional to
+        the family's weight.
+        """
+        from recommender.models.content import DEFAULT_FAMILY_WEIGHTS
+
+        shared, user_cols, item_cols = np.intersect1d(user_names.astype(str), item_names.astype(str), return_indices=True)
+        weights = DEFAULT_FAMILY_WEIGHTS if self.align_weights is None else self.align_weights
+        length = np.array([float(weights.get(feature_family(n), 1.0)) for n in shared])
+        if len(length) and length.max() > 0:
+            length = length / length.max() * np.sqrt(self.align_shared)
         rng = np.random.default_rng(self.random_state)
-        scale = np.sqrt(self.align_shared / self.no_components)
-        start = rng.normal(0.0, scale, (len(user_cols), self.no_components)).astype(np.float32)
-        model.user_embeddings[user_cols] = start
-        model.item_embeddings[item_cols] = start
+        start = rng.normal(0.0, 1.0 / np.sqrt(self.no_components), (len(shared), self.no_components)) * length[:, None]
+        model.user_embeddings[user_cols] = start.astype(np.float32)
+        model.item_embeddings[item_cols] = start.astype(np.float32)
 
     def _normalization(self) -> str:
         """``normalize`` as one of :data:`NORMALIZATIONS` (True and False are the older spellings)."""
