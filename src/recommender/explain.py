@@ -19,6 +19,7 @@ scores over the participant's items, largest first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,9 @@ from recommender.dataset import Dataset
 from recommender.features import _read, trained_skills
 from recommender.filters import haversine_km
 from recommender.models import Blend, ContentSimilarity, LightFMHybrid, Popularity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from recommender.serving_index import ServedUser, ServingIndex
 
 #: Label of a skill a participant declared at registration (no course gave it).
 DECLARED = "declared at registration"
@@ -61,34 +65,84 @@ def readable(name: str) -> str:
     return name
 
 
+class LightFMTerms:
+    """The pair and vacancy-bias terms of one LightFM score, ranked by magnitude; names are made only when asked.
+
+    ``x`` and ``y`` are the participant's and the vacancy's prepared feature
+    rows (one row each). The ranking is the one a stable sort by magnitude
+    gives the pairs (in ``argsort`` order of their magnitudes) followed by the
+    bias terms, so the first ``n`` terms are the first ``n`` of the full list.
+    """
+
+    def __init__(self, model: LightFMHybrid, x, y) -> None:
+        m = model.model_
+        self.model = model
+        self.fx, self.wx = x.indices, x.data
+        self.gy, wy = y.indices, y.data
+        pairs = (self.wx[:, None] * m.user_embeddings[self.fx]) @ (wy[:, None] * m.item_embeddings[self.gy]).T
+        self.i, self.j = np.unravel_index(np.argsort(-np.abs(pairs), axis=None), pairs.shape)
+        self.n_pairs = len(self.i)
+        self.values = np.concatenate([pairs[self.i, self.j].astype(np.float64), (wy * m.item_biases[self.gy]).astype(np.float64)])
+        self.order = np.argsort(-np.abs(self.values), kind="stable")
+
+    def name(self, position: int) -> str:
+        user_names, item_names = self.model.user_feature_names_, self.model.item_feature_names_
+        if position < self.n_pairs:
+            return f"{readable(user_names[self.fx[self.i[position]]])} x {readable(item_names[self.gy[self.j[position]]])}"
+        return f"vacancy bias: {readable(item_names[self.gy[position - self.n_pairs]])}"
+
+    def top(self, n: int | None = None) -> list[tuple[str, float]]:
+        """The ``n`` largest terms (all when None), largest magnitude first; never the participant baseline."""
+        return [(self.name(int(p)), float(self.values[p])) for p in self.order[:n]]
+
+    def baseline(self) -> float:
+        """The participant's own bias terms (equal for every vacancy)."""
+        return float(self.wx @ self.model.model_.user_biases[self.fx])
+
+
 def lightfm_contributions(model: LightFMHybrid, dataset: Dataset, user_row: int, item_row: int) -> list[tuple[str, float]]:
     """Every pair and bias term of the LightFM score of (user_row, item_row), largest magnitude first."""
     users, items = model.prepared_matrices(dataset)
-    x, y = users[user_row], items[item_row]
-    m = model.model_
-    fx, wx = x.indices, x.data
-    gy, wy = y.indices, y.data
-    user_part = wx[:, None] * m.user_embeddings[fx]
-    item_part = wy[:, None] * m.item_embeddings[gy]
-    pairs = user_part @ item_part.T
-    terms: list[tuple[str, float]] = []
-    user_names = model.user_feature_names_[fx]
-    item_names = model.item_feature_names_[gy]
-    for i, j in zip(*np.unravel_index(np.argsort(-np.abs(pairs), axis=None), pairs.shape)):
-        terms.append((f"{readable(user_names[i])} x {readable(item_names[j])}", float(pairs[i, j])))
-    terms += [(f"vacancy bias: {readable(n)}", float(w * m.item_biases[g])) for n, w, g in zip(item_names, wy, gy)]
-    terms.sort(key=lambda t: -abs(t[1]))
+    terms = LightFMTerms(model, users[user_row], items[item_row])
     # The participant's own biases are the same for every vacancy: one term, last, never a reason.
-    terms.append((PARTICIPANT_BASELINE, float(wx @ m.user_biases[fx])))
-    return terms
+    return terms.top() + [(PARTICIPANT_BASELINE, terms.baseline())]
 
 
 def content_contributions(model: ContentSimilarity, dataset: Dataset, user_row: int, item_row: int) -> list[tuple[str, float]]:
     """Per shared feature products of the TF-IDF vectors (they sum to the cosine score)."""
     users, items_t = model.weighted_vectors(dataset)
-    product = users[user_row].multiply(items_t[:, item_row].T).tocsr()
-    terms = [(str(model.feature_names_[c]), float(v)) for c, v in zip(product.indices, product.data) if v != 0]
-    return sorted(terms, key=lambda t: -abs(t[1]))
+    return content_terms(model, users[user_row], items_t[:, item_row].T)
+
+
+@dataclass(frozen=True)
+class SparseRow:
+    """One row of a CSR matrix with sorted column indices, as plain arrays (no scipy object per row)."""
+
+    indices: np.ndarray
+    data: np.ndarray
+
+    @classmethod
+    def of(cls, matrix, row: int) -> "SparseRow":
+        start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+        return cls(matrix.indices[start:stop], matrix.data[start:stop])
+
+
+def content_terms(model: ContentSimilarity, user, item, top: int | None = None) -> list[tuple[str, float]]:
+    """The ``top`` largest per-feature products of a participant's and a vacancy's TF-IDF rows (all when None).
+
+    ``item`` is a sparse row vector, or a :class:`SparseRow` when ``user`` has
+    sorted indices: the products are then those of scipy's sorted path, in the same order.
+    """
+    if isinstance(item, SparseRow):
+        columns, at_user, at_item = np.intersect1d(user.indices, item.indices, assume_unique=True, return_indices=True)
+        values = user.data[at_user] * item.data[at_item]
+    else:
+        product = user.multiply(item).tocsr()
+        columns, values = product.indices, product.data
+    keep = values != 0
+    columns, values = columns[keep], values[keep].astype(np.float64)
+    order = np.argsort(-np.abs(values), kind="stable")[:top]
+    return [(str(model.feature_names_[columns[p]]), float(values[p])) for p in order]
 
 
 def blend_spreads(model: Blend, dataset: Dataset, user_row: int) -> tuple[float, float]:
@@ -109,28 +163,39 @@ def feature_contributions(
     ``spreads`` (from :func:`blend_spreads`) saves recomputing them for every vacancy of one participant.
     """
     if isinstance(model, LightFMHybrid):
-        return _reasons(lightfm_contributions(model, dataset, user_row, item_row))[:top]
+        users, items = model.prepared_matrices(dataset)
+        return LightFMTerms(model, users[user_row], items[item_row]).top(top)
     if isinstance(model, ContentSimilarity):
-        return content_contributions(model, dataset, user_row, item_row)[:top]
+        users, items_t = model.weighted_vectors(dataset)
+        return content_terms(model, users[user_row], items_t[:, item_row].T, top)
     if isinstance(model, Blend):
-        # each part enters the blend as weight * (score - mean) / std over the user's items: scale its shares alike
         spreads = spreads or blend_spreads(model, dataset, user_row)
-        parts = [
-            ("lightfm", model.weight, spreads[0], _reasons(lightfm_contributions(model.lightfm_, dataset, user_row, item_row))),
-            ("content", 1 - model.weight, spreads[1], content_contributions(model.content_, dataset, user_row, item_row)),
-        ]
-        shares = []
-        for label, weight, spread, terms in parts:
-            shares += [(f"{label}: {n}", v * weight / spread) for n, v in terms]
-        return sorted(shares, key=lambda t: -abs(t[1]))[:top]
+        users, items = model.lightfm_.prepared_matrices(dataset)
+        content_users, items_t = model.content_.weighted_vectors(dataset)
+        return blend_shares(
+            model,
+            LightFMTerms(model.lightfm_, users[user_row], items[item_row]).top(top),
+            content_terms(model.content_, content_users[user_row], items_t[:, item_row].T, top),
+            spreads,
+            top,
+        )
     if isinstance(model, Popularity):
         score = float(model.score(dataset, [user_row], [item_row])[0, 0])
         return [("popularity in the participant's province", score)]
     return []
 
 
-def _reasons(terms: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    return [t for t in terms if t[0] != PARTICIPANT_BASELINE]
+def blend_shares(model: Blend, lightfm: list[tuple[str, float]], content: list[tuple[str, float]], spreads, top: int) -> list[tuple[str, float]]:
+    """The ``top`` largest shares of a blend from the largest terms of its parts (each largest first).
+
+    Each part enters the blend as weight * (score - mean) / std over the
+    user's items: its shares are scaled alike. Scaling keeps each part's order,
+    so the ``top`` largest of every part are enough.
+    """
+    shares = []
+    for label, weight, spread, terms in (("lightfm", model.weight, spreads[0], lightfm), ("content", 1 - model.weight, spreads[1], content)):
+        shares += [(f"{label}: {n}", v * weight / spread) for n, v in terms[:top]]
+    return sorted(shares, key=lambda t: -abs(t[1]))[:top]
 
 
 # ---------------------------------------------------------------------- skills, place, wage
@@ -139,20 +204,34 @@ def _reasons(terms: list[tuple[str, float]]) -> list[tuple[str, float]]:
 def participant_skill_sources(engine: Engine, participant_id: int) -> dict[int, tuple[str, str]]:
     """skill id -> (skill name, where it came from: the course title, or DECLARED)."""
     trained = trained_skills(engine, participant_ids=[participant_id])
-    sources: dict[int, tuple[str, str]] = {}
     declared = _read(
         engine,
         select(Skill.id, Skill.name_id)
         .join(ParticipantSkill, ParticipantSkill.skill_id == Skill.id)
         .where(ParticipantSkill.participant_id == int(participant_id)),
     )
-    for row in declared.itertuples(index=False):
-        sources[int(row.id)] = (row.name_id, DECLARED)
+    slug_to_id = {}
     if not trained.empty:
         ids = _read(engine, select(Skill.id, Skill.slug).where(Skill.slug.in_(trained["slug"].unique().tolist())))
         slug_to_id = dict(zip(ids["slug"], ids["id"]))
-        # the strongest training for each skill is the one credited
-        for row in trained.sort_values("weight").itertuples(index=False):
+    return skill_sources(
+        zip(declared["id"], declared["name_id"]) if not declared.empty else [],
+        list(trained.itertuples(index=False)),
+        trained["weight"].to_numpy(dtype=np.float32) if not trained.empty else np.array([], np.float32),
+        slug_to_id,
+    )
+
+
+def skill_sources(declared, trained: list, weights: np.ndarray, slug_to_id: dict) -> dict[int, tuple[str, str]]:
+    """skill id -> (skill name, source) from declared (skill id, name) pairs and trained-skill rows with their weights.
+
+    The strongest training for each skill is the one credited (rows in the
+    order of a sort by weight, so a training overrides a declaration).
+    """
+    sources: dict[int, tuple[str, str]] = {int(skill_id): (name, DECLARED) for skill_id, name in declared}
+    if len(trained):
+        for position in np.argsort(np.asarray(weights, dtype=np.float32), kind="quicksort"):
+            row = trained[position]
             sources[int(slug_to_id[row.slug])] = (row.name_id, row.course_title)
     return sources
 
@@ -166,6 +245,38 @@ def vacancy_skills(engine: Engine, vacancy_ids) -> pd.DataFrame:
         .where(VacancySkill.vacancy_id.in_([int(v) for v in vacancy_ids]))
         .order_by(VacancySkill.vacancy_id, Skill.name_id),
     )
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a participant or a vacancy is, and the wage it had or offers (NaN when unknown)."""
+
+    latitude: float
+    longitude: float
+    remote: bool = False
+    salary_min: float = np.nan
+    salary_max: float = np.nan
+
+
+def reasons(held: dict, asked: list[tuple[int, str, bool]], wage_before: int | None, user: Place | None, item: Place | None) -> Explanation:
+    """Skills matched (with their source) and missing, distance and wage gain of one vacancy (contributions apart).
+
+    ``asked`` is the vacancy's (skill id, name, required), ordered by name.
+    """
+    matched = [held[s] for s, _, _ in asked if s in held]
+    missing = [n for s, n, r in asked if r and s not in held]
+    explanation = Explanation(matched_skills=matched, missing_skills=missing, wage_before=wage_before)
+    if item is not None and user is not None:
+        if not item.remote and pd.notna(item.latitude):
+            explanation.distance_km = round(float(haversine_km(user.latitude, user.longitude, item.latitude, item.longitude)), 1)
+        offered = item.salary_max if pd.notna(item.salary_max) else item.salary_min
+        if wage_before is not None and pd.notna(offered):
+            explanation.wage_gain = int(offered) - wage_before
+    return explanation
+
+
+def rounded(contributions: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    return [(n, round(v, 6)) for n, v in contributions]
 
 
 def explain(
@@ -183,24 +294,63 @@ def explain(
     item_rows = dataset.item_id_map.to_internal(vacancy_ids, what="vacancy id")
     held = participant_skill_sources(engine, participant_id)
     asked = vacancy_skills(engine, vacancy_ids)
+    by_vacancy = {int(v): list(zip(g["skill_id"], g["name_id"], g["required"])) for v, g in asked.groupby("vacancy_id", sort=False)}
     user = dataset.user_attributes.iloc[user_row] if dataset.user_attributes is not None else None
     wage_before = None if user is None or pd.isna(user[UserAttr.WageBefore]) else int(user[UserAttr.WageBefore])
+    user_place = None if user is None else Place(user[UserAttr.Latitude], user[UserAttr.Longitude])
+    items = dataset.item_attributes
     spreads = blend_spreads(model, dataset, user_row) if isinstance(model, Blend) else None
     out: dict[int, Explanation] = {}
     for vacancy_id, item_row in zip(vacancy_ids, item_rows):
-        skills = asked[asked["vacancy_id"] == vacancy_id]
-        matched = [held[s] for s in skills["skill_id"] if s in held]
-        missing = [n for s, n, r in zip(skills["skill_id"], skills["name_id"], skills["required"]) if r and s not in held]
-        explanation = Explanation(matched_skills=matched, missing_skills=missing, wage_before=wage_before)
-        if dataset.item_attributes is not None and user is not None:
-            item = dataset.item_attributes.iloc[int(item_row)]
-            if not item[ItemAttr.Remote] and pd.notna(item[ItemAttr.Latitude]):
-                explanation.distance_km = round(
-                    float(haversine_km(user[UserAttr.Latitude], user[UserAttr.Longitude], item[ItemAttr.Latitude], item[ItemAttr.Longitude])), 1
-                )
-            offered = item[ItemAttr.SalaryMax] if pd.notna(item[ItemAttr.SalaryMax]) else item[ItemAttr.SalaryMin]
-            if wage_before is not None and pd.notna(offered):
-                explanation.wage_gain = int(offered) - wage_before
-        explanation.contributions = [(n, round(v, 6)) for n, v in feature_contributions(model, dataset, user_row, int(item_row), top, spreads)]
+        item_place = None
+        if items is not None:
+            item = items.iloc[int(item_row)]
+            item_place = Place(item[ItemAttr.Latitude], item[ItemAttr.Longitude], item[ItemAttr.Remote],
+                               item[ItemAttr.SalaryMin], item[ItemAttr.SalaryMax])
+        explanation = reasons(held, by_vacancy.get(vacancy_id, []), wage_before, user_place, item_place)
+        explanation.contributions = rounded(feature_contributions(model, dataset, user_row, int(item_row), top, spreads))
         out[vacancy_id] = explanation
+    return out
+
+
+def explain_served(engine: Engine, index: "ServingIndex", served: "ServedUser", item_rows, *, top: int = TOP_CONTRIBUTIONS) -> list[Explanation]:
+    """:func:`explain` for the served model from the precomputed catalogue (the same reasons, O(k x features)).
+
+    ``item_rows`` are catalogue rows of the recommended vacancies, in order.
+    """
+    rows, items, model = served.rows, index.items, index.model
+    skills = index.skills_of(engine, [r.slug for r in rows.declared] + [r.slug for r in rows.trained])
+    held = skill_sources(
+        [skills[r.slug] for r in rows.declared], rows.trained, rows.trained_weights, {slug: s[0] for slug, s in skills.items()}
+    )
+    wage_before = None if np.isnan(rows.wage_before) else int(rows.wage_before)
+    user = Place(rows.latitude, rows.longitude)
+    spreads = served.spreads() if isinstance(model, Blend) else None
+    if index.content is not None:
+        content_user, content_items = served.content, index.content.item_rows
+        fast_content = content_user.has_sorted_indices
+    lightfm_user = SparseRow.of(served.lightfm.matrix, 0) if index.lightfm is not None else None
+    out = []
+    for item_row in (int(r) for r in item_rows):
+        if index.content is not None:
+            content_item = SparseRow.of(content_items, item_row) if fast_content else content_items[item_row]
+        if index.lightfm is not None:
+            lightfm_item = SparseRow.of(index.lightfm.item_matrix, item_row)
+        vacancy_id = int(index.catalogue.item_id_map.external_ids[item_row])
+        item = Place(items.latitude[item_row], items.longitude[item_row], items.remote[item_row], items.salary_min[item_row], items.salary_max[item_row])
+        explanation = reasons(held, index.display.skills.get(vacancy_id, []), wage_before, user, item)
+        if isinstance(model, Blend):
+            contributions = blend_shares(
+                model,
+                LightFMTerms(model.lightfm_, lightfm_user, lightfm_item).top(top),
+                content_terms(model.content_, content_user, content_item, top),
+                spreads,
+                top,
+            )
+        elif isinstance(model, LightFMHybrid):
+            contributions = LightFMTerms(model, lightfm_user, lightfm_item).top(top)
+        else:
+            contributions = content_terms(model, content_user, content_item, top)
+        explanation.contributions = rounded(contributions)
+        out.append(explanation)
     return out

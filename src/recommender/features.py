@@ -113,18 +113,25 @@ def occupation_ancestors(engine: Engine) -> dict[str, list[str]]:
     return chains
 
 
+def occupation_chain(code, ancestors: dict[str, list[str]]) -> list[tuple[str, float]]:
+    """``occ=`` names and weights of one occupation and its parents, nearest first (none without a code)."""
+    if code is None or pd.isna(code) or not code:
+        return []
+    chain, weight = [], 1.0
+    for c in [code, *ancestors.get(code, [])]:
+        chain.append((f"occ={c}", weight))
+        weight *= PARENT_DECAY
+    return chain
+
+
 def occupation_features(ids, codes, ancestors: dict[str, list[str]]) -> pd.DataFrame:
     """``occ=`` features for an occupation and its parents with decaying weights."""
     out_ids, names, values = [], [], []
     for entity, code in zip(ids, codes):
-        if code is None or pd.isna(code) or not code:
-            continue
-        weight = 1.0
-        for c in [code, *ancestors.get(code, [])]:
+        for name, weight in occupation_chain(code, ancestors):
             out_ids.append(entity)
-            names.append(f"occ={c}")
+            names.append(name)
             values.append(weight)
-            weight *= PARENT_DECAY
     return _long(out_ids, names, values)
 
 
@@ -149,17 +156,12 @@ class UserPart:
 
 
 def load_participants(engine: Engine, *, participant_ids=None, as_of=None) -> UserPart:
-    """Features and attributes of participants (all, or ``participant_ids``)."""
-    query = select(
-        Participant.id,
-        Participant.education,
-        Participant.regency_code,
-        Participant.wage_before_idr,
-        Participant.prior_occupation_code,
-    ).order_by(Participant.id)
-    if participant_ids is not None:
-        query = query.where(Participant.id.in_([int(i) for i in participant_ids]))
-    people = _read(engine, query)
+    """Features and attributes of participants (all, or ``participant_ids``).
+
+    Serving reads one participant with the same queries and turns the rows into
+    the same features with :func:`one_participant_features` (a test keeps the two equal).
+    """
+    people = _read(engine, participants_query(participant_ids))
     id_map = IdMap(people["id"].to_numpy(dtype=np.int64))
     regencies, _ = _region_coordinates(engine)
     province = people["regency_code"].map(regencies["province_code"])
@@ -186,17 +188,77 @@ def load_participants(engine: Engine, *, participant_ids=None, as_of=None) -> Us
         words = trained.drop_duplicates(["participant_id", "course_id"])
         words = words.assign(word=words["course_title"].map(title_words)).explode("word").dropna(subset=["word"])
         parts.append(_long(words["participant_id"], "word=" + words["word"].astype(str), np.ones(len(words))))
-    declared_query = select(ParticipantSkill.participant_id, Skill.slug).join(Skill, Skill.id == ParticipantSkill.skill_id)
-    if participant_ids is not None:
-        declared_query = declared_query.where(ParticipantSkill.participant_id.in_([int(i) for i in participant_ids]))
-    declared = _read(engine, declared_query)
+    declared = _read(engine, declared_skills_query(participant_ids))
     if not declared.empty:
         parts.append(_long(declared["participant_id"], "skill=" + declared["slug"], np.full(len(declared), DECLARED_SKILL_WEIGHT)))
     return UserPart(id_map, pd.concat(parts, ignore_index=True), attributes)
 
 
+def participants_query(participant_ids=None):
+    """The participant columns features and attributes are made of (all, or ``participant_ids``), by id."""
+    query = select(
+        Participant.id,
+        Participant.education,
+        Participant.regency_code,
+        Participant.wage_before_idr,
+        Participant.prior_occupation_code,
+    ).order_by(Participant.id)
+    if participant_ids is not None:
+        query = query.where(Participant.id.in_([int(i) for i in participant_ids]))
+    return query
+
+
+def declared_skills_query(participant_ids=None):
+    """Skills participants declared at registration: participant_id, slug."""
+    query = select(ParticipantSkill.participant_id, Skill.slug).join(Skill, Skill.id == ParticipantSkill.skill_id)
+    if participant_ids is not None:
+        query = query.where(ParticipantSkill.participant_id.in_([int(i) for i in participant_ids]))
+    return query
+
+
+def one_participant_features(person, province, trained, weights, declared, ancestors: dict[str, list[str]]) -> list[tuple[str, float]]:
+    """The (feature, value) rows :func:`load_participants` gives one participant, in its order, without pandas.
+
+    ``person`` is a row of :func:`participants_query`, ``province`` the province
+    of its regency (None when unknown), ``trained`` the rows of
+    :func:`trained_skills_query` in the order read, ``weights`` their
+    :func:`training_skill_weights`, ``declared`` the rows of
+    :func:`declared_skills_query`. Values are float32 as in the long frames; a
+    repeated name keeps its largest value in :meth:`Features.from_long`.
+    """
+    wage = np.float64(np.nan if person.wage_before_idr is None else person.wage_before_idr)
+    rows = [
+        (f"edu={person.education}", 1.0),
+        (f"prov={'nan' if province is None else province}", 1.0),
+        (f"reg={person.regency_code}", 1.0),
+        ("wage=" + wage_band(wage), 1.0),
+        *occupation_chain(person.prior_occupation_code, ancestors),
+    ]
+    rows += [(f"skill={row.slug}", weight) for row, weight in zip(trained, weights)]
+    courses = dict.fromkeys((row.course_id, row.course_title) for row in trained)
+    rows += [(f"word={word}", 1.0) for _, title in courses for word in title_words(title)]
+    rows += [(f"skill={row.slug}", DECLARED_SKILL_WEIGHT) for row in declared]
+    return [(name, np.float32(value)) for name, value in rows]
+
+
 def trained_skills(engine: Engine, *, participant_ids=None, as_of=None) -> pd.DataFrame:
     """Skills from completed trainings: participant_id, course_id, course_title, skill slug and names, weight."""
+    frame = _read(engine, trained_skills_query(participant_ids, as_of))
+    if frame.empty:
+        return frame.assign(weight=pd.Series(dtype=np.float32))
+    return frame.assign(weight=training_skill_weights(frame["level"].to_numpy(), frame["certificate"].to_numpy()))
+
+
+def training_skill_weights(levels, certificates) -> np.ndarray:
+    """Weight of a skill from a completed training: level (1-3, default 1) / 3, x1.5 with a certificate."""
+    level = np.asarray(levels, dtype=np.float64)
+    level = np.where(np.isnan(level), 1.0, level).clip(1, 3).astype(np.float32)
+    bonus = np.where(np.asarray(certificates, dtype=object).astype(bool), CERTIFICATE_BONUS, 1.0)
+    return (level / 3.0 * bonus).astype(np.float32)
+
+
+def trained_skills_query(participant_ids=None, as_of=None):
+    """The rows of :func:`trained_skills` (before weights): one per completed training and skill taught."""
     query = (
         select(
             Enrollment.participant_id,
@@ -217,12 +279,7 @@ def trained_skills(engine: Engine, *, participant_ids=None, as_of=None) -> pd.Da
         query = query.where(Enrollment.participant_id.in_([int(i) for i in participant_ids]))
     if as_of is not None:
         query = query.where(Enrollment.completed_on <= _as_date(as_of))
-    frame = _read(engine, query)
-    if frame.empty:
-        return frame.assign(weight=pd.Series(dtype=np.float32))
-    level = frame["level"].fillna(1).clip(1, 3).astype(np.float32)
-    bonus = np.where(frame["certificate"].astype(bool), CERTIFICATE_BONUS, 1.0)
-    return frame.assign(weight=(level / 3.0 * bonus).astype(np.float32))
+    return query
 
 
 def _as_date(moment) -> dt.date:

@@ -20,8 +20,10 @@ Rules (documented in docs/recommender.md):
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -82,19 +84,19 @@ class ItemFilters:
         attrs = _item_attributes(dataset, self)
         if attrs is None:
             return np.ones(len(item_rows), dtype=bool)
-        a = attrs.iloc[item_rows]
+        return self.items_mask(ItemArrays.of(attrs), item_rows)
+
+    def items_mask(self, a: "ItemArrays", item_rows: np.ndarray) -> np.ndarray:
+        """:meth:`item_mask` on the arrays of an item attribute frame."""
         mask = np.ones(len(item_rows), dtype=bool)
         if self.active_only:
-            mask &= a[ItemAttr.Active].to_numpy(dtype=bool)
+            mask &= a.active[item_rows]
         if not self.remote_allowed:
-            mask &= ~a[ItemAttr.Remote].to_numpy(dtype=bool)
+            mask &= ~a.remote[item_rows]
         if self.min_wage is not None:
-            best = a[ItemAttr.SalaryMax].fillna(a[ItemAttr.SalaryMin]).to_numpy(dtype=np.float64)
-            mask &= np.nan_to_num(best, nan=-1.0) >= float(self.min_wage)
+            mask &= a.best_salary[item_rows] >= float(self.min_wage)
         if self.employment_types:
-            wanted = set(self.employment_types)
-            offered = a[ItemAttr.EmploymentTypes].fillna("").astype(str)
-            mask &= offered.map(lambda s: bool(wanted.intersection(s.split(",")))).to_numpy(dtype=bool)
+            mask &= a.offers_any(self.employment_types)[item_rows]
         return mask
 
     def place_mask(self, dataset: "Dataset", user_row: int, item_rows: np.ndarray) -> np.ndarray:
@@ -115,6 +117,16 @@ class ItemFilters:
         if self.remote_allowed:
             mask |= items.remote
         return mask
+
+    def user_candidates(self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray) -> np.ndarray:
+        """The candidate item rows of one user, as :meth:`candidate_groups` gives them to the user's group.
+
+        ``user`` maps the :class:`UserAttr` place names (regency, province, latitude, longitude) to values.
+        """
+        base = np.asarray(item_rows)[self.items_mask(items, item_rows)]
+        if not self.uses_place:
+            return base
+        return base[self._place_mask(user, PlaceColumns.at(items, base))]
 
     def candidate_groups(
         self, dataset: "Dataset", user_rows: np.ndarray, item_rows: np.ndarray
@@ -172,13 +184,78 @@ class PlaceColumns:
         attrs = dataset.item_attributes
         if attrs is None:
             raise UserError("place filters need vacancy regions, which only the project database has")
+        return cls.at(ItemArrays.of(attrs), item_rows)
+
+    @classmethod
+    def at(cls, a: "ItemArrays", item_rows: np.ndarray) -> "PlaceColumns":
         return cls(
-            regency=attrs[ItemAttr.Regency].to_numpy()[item_rows],
-            province=attrs[ItemAttr.Province].to_numpy()[item_rows],
-            latitude=attrs[ItemAttr.Latitude].to_numpy(dtype=np.float64)[item_rows],
-            longitude=attrs[ItemAttr.Longitude].to_numpy(dtype=np.float64)[item_rows],
-            remote=attrs[ItemAttr.Remote].to_numpy(dtype=bool)[item_rows],
+            regency=a.regency[item_rows],
+            province=a.province[item_rows],
+            latitude=a.latitude[item_rows],
+            longitude=a.longitude[item_rows],
+            remote=a.remote[item_rows],
         )
+
+
+@dataclass
+class ItemArrays:
+    """The filter columns of an item attribute frame as numpy arrays, computed once per frame.
+
+    A catalogue's attributes do not change while it is served, so every
+    request (and every batch of ``score-all``) reads these arrays instead of
+    slicing the frame again. :meth:`of` keeps one per frame object.
+    """
+
+    active: np.ndarray
+    remote: np.ndarray
+    regency: np.ndarray
+    province: np.ndarray
+    latitude: np.ndarray
+    longitude: np.ndarray
+    best_salary: np.ndarray  # max, else min; -1 when neither is stated
+    salary_min: np.ndarray
+    salary_max: np.ndarray
+    employment_types: np.ndarray  # the stored comma-separated text ("" when none)
+    _offers: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, attrs: pd.DataFrame) -> "ItemArrays":
+        key = id(attrs)
+        with _ARRAYS_LOCK:
+            held = _ARRAYS.get(key)
+            if held is not None and held[0]() is attrs:
+                return held[1]
+        best = attrs[ItemAttr.SalaryMax].fillna(attrs[ItemAttr.SalaryMin]).to_numpy(dtype=np.float64)
+        arrays = cls(
+            active=attrs[ItemAttr.Active].to_numpy(dtype=bool),
+            remote=attrs[ItemAttr.Remote].to_numpy(dtype=bool),
+            regency=attrs[ItemAttr.Regency].to_numpy(),
+            province=attrs[ItemAttr.Province].to_numpy(),
+            latitude=attrs[ItemAttr.Latitude].to_numpy(dtype=np.float64),
+            longitude=attrs[ItemAttr.Longitude].to_numpy(dtype=np.float64),
+            best_salary=np.nan_to_num(best, nan=-1.0),
+            salary_min=attrs[ItemAttr.SalaryMin].to_numpy(dtype=np.float64),
+            salary_max=attrs[ItemAttr.SalaryMax].to_numpy(dtype=np.float64),
+            employment_types=attrs[ItemAttr.EmploymentTypes].fillna("").astype(str).to_numpy(),
+        )
+        with _ARRAYS_LOCK:
+            _ARRAYS[key] = (weakref.ref(attrs, lambda _ref, key=key: _ARRAYS.pop(key, None)), arrays)
+        return arrays
+
+    def offers_any(self, types) -> np.ndarray:
+        """Boolean per item: offers at least one of ``types``."""
+        wanted = frozenset(types)
+        mask = self._offers.get(wanted)
+        if mask is None:
+            distinct, inverse = np.unique(self.employment_types, return_inverse=True)
+            hit = np.array([bool(wanted.intersection(s.split(","))) for s in distinct], dtype=bool)
+            mask = hit[inverse] if len(distinct) else np.zeros(0, dtype=bool)
+            self._offers[wanted] = mask
+        return mask
+
+
+_ARRAYS: dict[int, tuple] = {}
+_ARRAYS_LOCK = threading.Lock()
 
 
 def _item_attributes(dataset: "Dataset", filters: ItemFilters) -> pd.DataFrame | None:

@@ -13,6 +13,7 @@ no interactions); such results carry ``model_run_id=None``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -29,13 +30,18 @@ from prakerja.columns import Columns
 from prakerja.db import transaction
 from prakerja.errors import UserError
 from prakerja.models import Interaction, Participant, Province, Regency, Vacancy, VacancySource
+from recommender.attributes import UserAttr
 from recommender.base import Recommender, check_k
 from recommender.dataset import Dataset, Features, IdMap
-from recommender.explain import explain
+from recommender.explain import explain, explain_served
 from recommender.features import _read, default_now, load_interactions, load_participants, load_vacancies
 from recommender.filters import ItemFilters
 from recommender.models import ContentSimilarity
 from recommender.registry import load_run, promoted_run_key
+from recommender.retrieval import top_k_scores
+from recommender.serving_index import ServingIndex, load_display, load_skills, read_participant
+
+log = logging.getLogger("prakerja.recommender")
 
 
 class UnknownId(UserError):
@@ -137,6 +143,7 @@ class ServingState:
     catalogue: Catalogue
     key: tuple
     loaded_at: float
+    index: ServingIndex | None = None
 
 
 def catalogue_version(engine: Engine) -> tuple:
@@ -207,11 +214,22 @@ class ModelCache:
             loaded = load_run(engine, run_id)
             loaded.check_compatible(_catalogue_only(catalogue))
             model = loaded.model
-        return ServingState(model, run_id, catalogue, key, time.monotonic())
+        return ServingState(model, run_id, catalogue, key, time.monotonic(), serving_index(engine, model, catalogue))
 
 
 #: The process-wide cache used when callers pass no model.
 MODEL_CACHE = ModelCache()
+
+
+def serving_index(engine: Engine, model: Recommender, catalogue: Catalogue) -> ServingIndex | None:
+    """The precomputed serving state of ``model`` over ``catalogue`` (None, and the generic path, if it cannot be built)."""
+    try:
+        dataset = _catalogue_only(catalogue)
+        display = load_display(engine, catalogue.id_map, vacancy_details(engine, None))
+        return ServingIndex(model, dataset, display, load_skills(engine))
+    except Exception:  # never fail serving for want of a shortcut: the generic path gives the same answers
+        log.exception("serving index not built; requests take the generic path")
+        return None
 
 
 def _catalogue_only(catalogue: Catalogue) -> Dataset:
@@ -227,8 +245,7 @@ def _catalogue_only(catalogue: Catalogue) -> Dataset:
 
 def participant_dataset(engine: Engine, participant_id: int, catalogue: Catalogue) -> Dataset:
     """One participant (read fresh) against the cached catalogue; UserError when the id is unknown."""
-    if isinstance(participant_id, bool) or not isinstance(participant_id, (int, np.integer)):
-        raise UserError(f"participant id must be a whole number, not {participant_id!r}")
+    _check_participant_id(participant_id)
     user = load_participants(engine, participant_ids=[int(participant_id)])
     if user.id_map.size == 0:
         raise UnknownId(f"unknown participant id {participant_id}")
@@ -246,6 +263,11 @@ def participant_dataset(engine: Engine, participant_id: int, catalogue: Catalogu
     )
 
 
+def _check_participant_id(participant_id) -> None:
+    if isinstance(participant_id, bool) or not isinstance(participant_id, (int, np.integer)):
+        raise UserError(f"participant id must be a whole number, not {participant_id!r}")
+
+
 def _serving(
     engine: Engine, model: Recommender | None, cache: ModelCache | None = None
 ) -> tuple[Recommender, int | None, Catalogue]:
@@ -259,10 +281,12 @@ def _serving(
 
 
 def vacancy_details(engine: Engine, vacancy_ids) -> pd.DataFrame:
-    """Display fields of vacancies (names of regency and province, a source URL), indexed by id in the order given."""
-    ids = [int(v) for v in vacancy_ids]
-    frame = _read(
-        engine,
+    """Display fields of vacancies (names of regency and province, a source URL), indexed by id in the order given.
+
+    ``vacancy_ids=None`` gives every vacancy (the serving index keeps them per catalogue).
+    """
+    ids = None if vacancy_ids is None else [int(v) for v in vacancy_ids]
+    query = (
         select(
             Vacancy.id,
             Vacancy.title,
@@ -276,12 +300,16 @@ def vacancy_details(engine: Engine, vacancy_ids) -> pd.DataFrame:
         )
         .outerjoin(Regency, Regency.code == Vacancy.regency_code)
         .outerjoin(Province, Province.code == Vacancy.province_code)
-        .where(Vacancy.id.in_(ids)),
-    ).set_index("id")
-    urls = _read(
-        engine, select(VacancySource.vacancy_id, func.min(VacancySource.url).label("url")).where(VacancySource.vacancy_id.in_(ids)).group_by(VacancySource.vacancy_id)
     )
+    url_query = select(VacancySource.vacancy_id, func.min(VacancySource.url).label("url")).group_by(VacancySource.vacancy_id)
+    if ids is not None:
+        query = query.where(Vacancy.id.in_(ids))
+        url_query = url_query.where(VacancySource.vacancy_id.in_(ids))
+    frame = _read(engine, query).set_index("id")
+    urls = _read(engine, url_query)
     frame["url"] = pd.Series(dict(zip(urls["vacancy_id"], urls["url"]))) if not urls.empty else None
+    if ids is None:
+        return frame.sort_index()
     return frame.reindex([i for i in dict.fromkeys(ids) if i in frame.index])
 
 
@@ -314,7 +342,10 @@ def match_participant(
         HTTP service passes its own, which reloads in the background).
     """
     k = check_k(filters.k)
-    model, run_id, catalogue = _serving(engine, model, cache)
+    state = (cache or MODEL_CACHE).get(engine)
+    if model is None and state.index is not None and state.index.fast:
+        return _match_served(engine, state, participant_id, filters, k)
+    model, run_id, catalogue = (state.model, state.run_id, state.catalogue) if model is None else (model, None, state.catalogue)
     dataset = participant_dataset(engine, participant_id, catalogue)
     reco = model.recommend([int(participant_id)], dataset, k=k, filters=filters.item_filters())
     if reco.empty:
@@ -322,36 +353,64 @@ def match_participant(
     ids = reco[Columns.Item].astype(int).tolist()
     reasons = explain(engine, model, dataset, int(participant_id), ids)
     details = vacancy_details(engine, ids)
-    results = []
-    for row in reco.itertuples(index=False):
-        vacancy_id = int(getattr(row, Columns.Item))
-        d = details.loc[vacancy_id]
-        why = reasons[vacancy_id]
-        posted = d["posted_at"]
-        results.append(
-            MatchResult(
-                vacancy_id=vacancy_id,
-                title=d["title"],
-                company=d["company"],
-                regency_name=d["regency_name"] if pd.notna(d["regency_name"]) else None,
-                province_name=d["province_name"] if pd.notna(d["province_name"]) else None,
-                salary_min=_int_or_none(d["salary_min_idr"]),
-                salary_max=_int_or_none(d["salary_max_idr"]),
-                employment_types=[t for t in str(d["employment_types"] or "").split(",") if t],
-                posted_at=pd.Timestamp(posted).to_pydatetime() if pd.notna(posted) else None,
-                url=d["url"] if pd.notna(d["url"]) else None,
-                score=float(getattr(row, Columns.Score)),
-                rank=int(getattr(row, Columns.Rank)),
-                matched_skills=why.matched_skills,
-                missing_skills=why.missing_skills,
-                distance_km=why.distance_km,
-                wage_before=why.wage_before,
-                wage_gain=why.wage_gain,
-                contributions=why.contributions,
-                model_run_id=run_id,
-            )
-        )
-    return results
+    return [
+        _result(details.loc[vacancy_id], vacancy_id, score, rank, reasons[vacancy_id], run_id)
+        for vacancy_id, score, rank in zip(ids, reco[Columns.Score], reco[Columns.Rank])
+    ]
+
+
+def _match_served(engine: Engine, state: ServingState, participant_id: int, filters: MatchFilters, k: int) -> list[MatchResult]:
+    """:func:`match_participant` from the serving index: the same results without a per-request dataset."""
+    _check_participant_id(participant_id)
+    index = state.index
+    item_filters = filters.item_filters()
+    rows = read_participant(engine, int(participant_id), item_filters.exclude_kinds)
+    if rows is None:
+        raise UnknownId(f"unknown participant id {participant_id}")
+    served = index.user(rows)
+    catalogue = index.catalogue
+    place = {UserAttr.Regency: rows.regency, UserAttr.Province: np.nan if rows.province is None else rows.province, UserAttr.Latitude: rows.latitude,
+             UserAttr.Longitude: rows.longitude}
+    candidates = item_filters.user_candidates(index.items, place, np.arange(catalogue.n_items))
+    excluded = catalogue.item_id_map.to_internal(np.asarray(rows.excluded_vacancy_ids, dtype=np.int64), strict=False)
+    excluded = np.unique(excluded[excluded >= 0])
+    mask = sp.csr_matrix((np.ones(len(excluded), dtype=bool), (np.zeros(len(excluded), dtype=np.int64), excluded)),
+                         shape=(1, catalogue.n_items), dtype=bool)
+    items, scores = top_k_scores(index.score_block(served), np.array([0]), candidates, k, n_items=catalogue.n_items, excluded=mask)
+    found = items[0] >= 0
+    item_rows, scores = items[0][found], scores[0][found]
+    reasons = explain_served(engine, index, served, item_rows)
+    ids = catalogue.item_id_map.external_ids[item_rows]
+    return [
+        _result(index.display.row(int(item_row)), int(vacancy_id), score, rank, why, state.run_id)
+        for rank, (item_row, vacancy_id, score, why) in enumerate(zip(item_rows, ids, scores, reasons), start=1)
+    ]
+
+
+def _result(d, vacancy_id: int, score, rank, why, run_id: int | None) -> MatchResult:
+    """A :class:`MatchResult` from a vacancy's display fields (a row of :func:`vacancy_details`) and its reasons."""
+    posted = d["posted_at"]
+    return MatchResult(
+        vacancy_id=int(vacancy_id),
+        title=d["title"],
+        company=d["company"],
+        regency_name=d["regency_name"] if pd.notna(d["regency_name"]) else None,
+        province_name=d["province_name"] if pd.notna(d["province_name"]) else None,
+        salary_min=_int_or_none(d["salary_min_idr"]),
+        salary_max=_int_or_none(d["salary_max_idr"]),
+        employment_types=[t for t in str(d["employment_types"] or "").split(",") if t],
+        posted_at=pd.Timestamp(posted).to_pydatetime() if pd.notna(posted) else None,
+        url=d["url"] if pd.notna(d["url"]) else None,
+        score=float(score),
+        rank=int(rank),
+        matched_skills=why.matched_skills,
+        missing_skills=why.missing_skills,
+        distance_km=why.distance_km,
+        wage_before=why.wage_before,
+        wage_gain=why.wage_gain,
+        contributions=why.contributions,
+        model_run_id=run_id,
+    )
 
 
 # ---------------------------------------------------------------------- feedback

@@ -43,9 +43,19 @@ def augmented_vectors(
     user_biases: np.ndarray, user_embeddings: np.ndarray, item_biases: np.ndarray, item_embeddings: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vectors whose dot product is LightFM's score: ``[u, b_u, 1] . [v, 1, b_i] = u.v + b_u + b_i``."""
+    return augmented_user_vectors(user_biases, user_embeddings), augmented_item_vectors(item_biases, item_embeddings)
+
+
+def augmented_user_vectors(user_biases: np.ndarray, user_embeddings: np.ndarray) -> np.ndarray:
+    """The user half of :func:`augmented_vectors`: ``[u, b_u, 1]`` (serving computes it for one participant)."""
     users = np.hstack([user_embeddings, user_biases[:, None], np.ones((len(user_biases), 1))]).astype(np.float32)
+    return np.ascontiguousarray(users)
+
+
+def augmented_item_vectors(item_biases: np.ndarray, item_embeddings: np.ndarray) -> np.ndarray:
+    """The item half of :func:`augmented_vectors`: ``[v, 1, b_i]``."""
     items = np.hstack([item_embeddings, np.ones((len(item_biases), 1)), item_biases[:, None]]).astype(np.float32)
-    return np.ascontiguousarray(users), np.ascontiguousarray(items)
+    return np.ascontiguousarray(items)
 
 
 def select_top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,321 @@
+"""What serving one participant needs, precomputed once per (model, catalogue), so a request costs O(k x features).
+
+:class:`recommender.matching.ModelCache` builds a :class:`ServingIndex` when it
+loads a model and a catalogue. It holds
+
+* the item side of the model as the model itself computes it (LightFM's
+  augmented item vectors and prepared item feature rows; the content model's
+  TF-IDF item vectors, transposed for scoring and as rows for explanations),
+  and a name -> column lookup of the model's feature spaces;
+* the business-filter columns as numpy arrays (:class:`recommender.filters.ItemArrays`);
+* every vacancy's display fields and asked skills, and the skill vocabulary.
+
+A request then reads the participant in four small queries on one connection
+(the same statements training uses, so rows come in the same order), turns the
+rows into features with :func:`recommender.features.one_participant_features`,
+computes only the participant's side of the model, and scores every item once.
+Each step repeats the model's own arithmetic on the same inputs in the same
+order, so scores, ranks and explanations are bit-for-bit those of
+``model.recommend`` on a :class:`~recommender.dataset.Dataset` of this one
+participant (``tests/recommender/test_serving_index.py`` checks it). Models
+other than LightFM, content and their blend are served by the generic path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sqlalchemy import Engine, select
+
+from prakerja.models import Interaction, Skill, VacancySkill
+from recommender.base import Recommender
+from recommender.dataset import Dataset, Features, IdMap, identity_and, normalize_families
+from recommender.features import (
+    _region_coordinates,
+    declared_skills_query,
+    occupation_ancestors,
+    one_participant_features,
+    participants_query,
+    trained_skills_query,
+    training_skill_weights,
+)
+from recommender.filters import ItemArrays
+from recommender.models import Blend, ContentSimilarity, LightFMHybrid
+from recommender.models.blend import standardise
+from recommender.models.content import _l2_rows
+from recommender.retrieval import augmented_user_vectors
+
+
+# ---------------------------------------------------------------------- the participant's rows
+
+
+@dataclass
+class ParticipantRows:
+    """One participant as read for serving: features, place, skills and exclusions."""
+
+    participant_id: int
+    features: Features
+    trained: list
+    trained_weights: np.ndarray
+    declared: list
+    province: str | None
+    latitude: float
+    longitude: float
+    wage_before: float
+    regency: str | None
+    excluded_vacancy_ids: list[int]
+
+
+def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applied", "dismissed")) -> ParticipantRows | None:
+    """The participant's row, completed trainings, declared skills and excluded vacancies (None: unknown id)."""
+    ids = [int(participant_id)]
+    with engine.connect() as connection:
+        person = connection.execute(participants_query(ids)).first()
+        if person is None:
+            return None
+        trained = connection.execute(trained_skills_query(ids)).all()
+        declared = connection.execute(declared_skills_query(ids)).all()
+        excluded = (
+            connection.execute(
+                select(Interaction.vacancy_id).where(Interaction.participant_id == ids[0], Interaction.kind.in_(list(exclude_kinds)))
+            ).scalars().all()
+            if exclude_kinds
+            else []
+        )
+    regencies, _ = _region_coordinates(engine)
+    known = person.regency_code in regencies.index
+    province = regencies.at[person.regency_code, "province_code"] if known else None
+    weights = training_skill_weights([r.level for r in trained], [r.certificate for r in trained]) if trained else np.array([], np.float32)
+    pairs = one_participant_features(person, province, trained, weights, declared, occupation_ancestors(engine))
+    return ParticipantRows(
+        participant_id=int(participant_id),
+        features=one_row_features(pairs),
+        trained=trained,
+        trained_weights=weights,
+        declared=declared,
+        province=province,
+        latitude=float(regencies.at[person.regency_code, "latitude"]) if known else np.nan,
+        longitude=float(regencies.at[person.regency_code, "longitude"]) if known else np.nan,
+        wage_before=np.nan if person.wage_before_idr is None else float(person.wage_before_idr),
+        regency=person.regency_code,
+        excluded_vacancy_ids=[int(v) for v in excluded],
+    )
+
+
+def one_row_features(pairs: list[tuple[str, np.float32]]) -> Features:
+    """A one-row :class:`Features` exactly as :meth:`Features.from_long` builds it (first-seen names, largest value)."""
+    values: dict[str, np.float32] = {}
+    for name, value in pairs:
+        values[name] = max(values[name], value) if name in values else value
+    names = np.asarray(list(values), dtype=object)
+    data = np.asarray(list(values.values()), dtype=np.float32)
+    matrix = sp.csr_matrix((data, np.arange(len(names), dtype=np.int32), np.array([0, len(names)], dtype=np.int32)),
+                           shape=(1, len(names)), dtype=np.float32)
+    return Features(matrix, names)
+
+
+def aligned_row(features: Features, lookup: dict, names: np.ndarray) -> sp.csr_matrix:
+    """``features.aligned_to(names).matrix`` with a prepared name -> column lookup instead of indexing ``names``."""
+    if len(names) == len(features.names) and (names == features.names).all():
+        return features.matrix
+    rows, cols = [], []
+    for position, name in enumerate(features.names):
+        column = lookup.get(name)
+        if column is not None:
+            rows.append(position)
+            cols.append(column)
+    selector = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(features.names), len(names)))
+    return (features.matrix @ selector).tocsr().astype(np.float32)
+
+
+# ---------------------------------------------------------------------- model parts
+
+
+class LightFMPart:
+    """A fitted :class:`LightFMHybrid`'s item side over the catalogue, and its user side for one participant."""
+
+    def __init__(self, model: LightFMHybrid, catalogue: Dataset) -> None:
+        self.model = model
+        _, self.item_vectors = model.representations(catalogue)
+        _, self.item_matrix = model.prepared_matrices(catalogue)
+        self.names = model.user_feature_names_
+        self.lookup = {name: i for i, name in enumerate(self.names)}
+        self.how = model._normalization()
+        self.gemv = self._gemv_agrees()
+
+    def _gemv_agrees(self, probes: int = 4) -> bool:
+        """Whether a matrix-vector product gives bit for bit the model's row-times-matrix scores here.
+
+        ``items @ u`` takes half the time of ``u[None] @ items.T`` over a whole
+        catalogue, and with this BLAS usually the very same numbers; it is
+        used only when random probes agree exactly.
+        """
+        rng = np.random.default_rng(0)
+        for _ in range(probes):
+            user = rng.standard_normal((1, self.item_vectors.shape[1])).astype(np.float32)
+            if not np.array_equal(user @ self.item_vectors.T, (self.item_vectors @ user[0])[None, :]):
+                return False
+        return True
+
+    def user(self, participant: ParticipantRows) -> "LightFMUser":
+        model = self.model
+        features = identity_and(participant.features, np.array([participant.participant_id], dtype=np.int64),
+                                identity=model.user_identity, identity_prefix="user")
+        aligned = aligned_row(features, self.lookup, self.names)
+        if self.how == "family":
+            # normalize_families over the columns present: the same sums and scales without a pass over every name
+            present = np.unique(aligned.indices)
+            compact = sp.csr_matrix((aligned.data, np.searchsorted(present, aligned.indices), aligned.indptr), shape=(1, len(present)))
+            out = normalize_families(compact, self.names[present])
+            x = sp.csr_matrix((out.data, present[out.indices], out.indptr), shape=aligned.shape)
+        else:
+            x = model._prepared(aligned, self.names)
+        m = model.model_
+        vector = augmented_user_vectors(np.asarray(x @ m.user_biases).ravel(), np.asarray(x @ m.user_embeddings))
+        return LightFMUser(x, vector)
+
+    def scores(self, user: "LightFMUser", item_rows: np.ndarray | None = None) -> np.ndarray:
+        """``model.score(dataset, [row], item_rows)``: float32 (1, len(item_rows)); all items when None."""
+        if item_rows is None and self.gemv:
+            return np.asarray(self.item_vectors @ user.vector[0], dtype=np.float32)[None, :]
+        items = self.item_vectors if item_rows is None else self.item_vectors[item_rows]
+        return np.asarray(user.vector @ items.T, dtype=np.float32)
+
+
+@dataclass
+class LightFMUser:
+    matrix: sp.csr_matrix
+    vector: np.ndarray
+
+
+class ContentPart:
+    """A fitted :class:`ContentSimilarity`'s TF-IDF item vectors over the catalogue, and one participant's vector."""
+
+    def __init__(self, model: ContentSimilarity, catalogue: Dataset) -> None:
+        self.model = model
+        _, self.items_t = model.weighted_vectors(catalogue)
+        self.item_rows = self.items_t.T.tocsr()
+        self.names = model.feature_names_
+        self.lookup = {name: i for i, name in enumerate(self.names)}
+        self.scale = sp.diags(model.feature_weights_).tocsr()
+
+    def user(self, participant: ParticipantRows) -> sp.csr_matrix:
+        return _l2_rows(aligned_row(participant.features, self.lookup, self.names) @ self.scale)
+
+    def scores(self, user: sp.csr_matrix) -> np.ndarray:
+        """``model.score(dataset, [row])`` over every item: float32 (1, n_items)."""
+        return np.asarray((user @ self.items_t).toarray(), dtype=np.float32)
+
+
+@dataclass
+class ServedUser:
+    """One participant's side of the served model and their scores over every item."""
+
+    rows: ParticipantRows
+    lightfm: LightFMUser | None = None
+    content: sp.csr_matrix | None = None
+    lightfm_scores: np.ndarray | None = None
+    content_scores: np.ndarray | None = None
+    scores: np.ndarray | None = None  # the model's score of every item (blend and content), or None (LightFM: per candidates)
+
+    def spreads(self) -> tuple[float, float]:
+        """Spread (std) of the LightFM and content scores over every item (see :func:`recommender.explain.blend_spreads`)."""
+        return tuple(float(s.std()) or 1.0 for s in (self.lightfm_scores, self.content_scores))
+
+
+# ---------------------------------------------------------------------- the index
+
+
+@dataclass
+class VacancyDisplay:
+    """Display columns of every vacancy as arrays in catalogue row order (see :func:`recommender.matching.vacancy_details`)."""
+
+    columns: dict[str, np.ndarray]
+    skills: dict[int, list[tuple[int, str, bool]]] = field(default_factory=dict)  # vacancy id -> (skill id, name, required)
+
+    def row(self, item_row: int) -> dict:
+        return {name: values[item_row] for name, values in self.columns.items()}
+
+
+class ServingIndex:
+    """The precomputed serving state of one model over one catalogue (see the module docstring)."""
+
+    def __init__(self, model: Recommender, catalogue: Dataset, display: VacancyDisplay, skills: dict[str, tuple[int, str]]) -> None:
+        self.model = model
+        self.catalogue = catalogue
+        self.items = ItemArrays.of(catalogue.item_attributes)
+        self.display = display
+        self.skills = skills  # slug -> (skill id, name)
+        self.lightfm: LightFMPart | None = None
+        self.content: ContentPart | None = None
+        if isinstance(model, Blend):
+            self.lightfm = LightFMPart(model.lightfm_, catalogue)
+            self.content = ContentPart(model.content_, catalogue)
+        elif isinstance(model, LightFMHybrid):
+            self.lightfm = LightFMPart(model, catalogue)
+        elif isinstance(model, ContentSimilarity):
+            self.content = ContentPart(model, catalogue)
+
+    def skills_of(self, engine: Engine, slugs) -> dict[str, tuple[int, str]]:
+        """slug -> (skill id, name) of ``slugs`` (a skill added after the catalogue was loaded is read then)."""
+        missing = [slug for slug in slugs if slug not in self.skills]
+        if missing:
+            found = _all(engine, select(Skill.slug, Skill.id, Skill.name_id).where(Skill.slug.in_(missing)))
+            self.skills = {**self.skills, **{slug: (int(i), name) for slug, i, name in found}}
+        return {slug: self.skills[slug] for slug in slugs}
+
+    @property
+    def fast(self) -> bool:
+        """Whether requests for this model take the precomputed path (else the generic one)."""
+        return self.lightfm is not None or self.content is not None
+
+    def user(self, rows: ParticipantRows) -> ServedUser:
+        """The participant's side of the model and, for blend and content, the scores of every item."""
+        served = ServedUser(rows)
+        if self.lightfm is not None:
+            served.lightfm = self.lightfm.user(rows)
+        if self.content is not None:
+            served.content = self.content.user(rows)
+            served.content_scores = self.content.scores(served.content)
+        model = self.model
+        if isinstance(model, Blend):
+            served.lightfm_scores = self.lightfm.scores(served.lightfm)
+            columns = np.arange(self.catalogue.n_items)
+            learned = standardise(served.lightfm_scores, columns, model.normalization)
+            content = standardise(served.content_scores, columns, model.normalization)
+            w = np.float32(model.weight)
+            served.scores = np.asarray(w * learned + (np.float32(1.0) - w) * content, dtype=np.float32)
+        elif isinstance(model, ContentSimilarity):
+            served.scores = served.content_scores
+        return served
+
+    def score_block(self, served: ServedUser):
+        """``f(user_rows, item_rows)`` for :func:`recommender.retrieval.top_k_scores`: the model's scores of the candidates."""
+        if served.scores is not None:
+            return lambda _users, item_rows: served.scores[:, item_rows]
+        return lambda _users, item_rows: self.lightfm.scores(served.lightfm, item_rows)
+
+
+def load_display(engine: Engine, catalogue_ids: IdMap, details: pd.DataFrame) -> VacancyDisplay:
+    """Display columns aligned with the catalogue's rows, and each vacancy's skills (ordered as explanations list them)."""
+    aligned = details.reindex(catalogue_ids.external_ids)
+    columns = {name: aligned[name].to_numpy() for name in aligned.columns}
+    rows = _all(engine, select(VacancySkill.vacancy_id, Skill.id, Skill.name_id, VacancySkill.required)
+                .join(Skill, Skill.id == VacancySkill.skill_id).order_by(VacancySkill.vacancy_id, Skill.name_id))
+    skills: dict[int, list[tuple[int, str, bool]]] = {}
+    for vacancy_id, skill_id, name, required in rows:
+        skills.setdefault(int(vacancy_id), []).append((int(skill_id), name, required))
+    return VacancyDisplay(columns, skills)
+
+
+def load_skills(engine: Engine) -> dict[str, tuple[int, str]]:
+    """slug -> (skill id, name) for every skill."""
+    return {slug: (int(i), name) for i, slug, name in _all(engine, select(Skill.id, Skill.slug, Skill.name_id))}
+
+
+def _all(engine: Engine, statement) -> list:
+    with engine.connect() as connection:
+        return connection.execute(statement).all()
