@@ -37,7 +37,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None = None, *, check: bool = True) -> Engine:
+def make_engine(url: str | None = None, *, check: bool = True, pre_ping: bool = True) -> Engine:
     """Create an engine for ``url`` (default: the configured database).
 
     Parameters
@@ -46,6 +46,11 @@ def make_engine(url: str | None = None, *, check: bool = True) -> Engine:
         A SQLAlchemy URL; ``DATABASE_URL`` or the SQLite default when None.
     check
         Open one connection now so that a wrong URL fails here, clearly.
+    pre_ping
+        Test every pooled connection with a round trip before use (server
+        databases). The HTTP service turns it off: a dead connection then fails
+        one request (503) and the pool reconnects, instead of every request
+        paying a round trip.
 
     Raises
     ------
@@ -67,7 +72,7 @@ def make_engine(url: str | None = None, *, check: bool = True) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     else:
-        kwargs["pool_pre_ping"] = True
+        kwargs["pool_pre_ping"] = pre_ping
         kwargs["connect_args"] = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
     try:
         engine = create_engine(parsed, **kwargs)

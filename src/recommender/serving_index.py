@@ -70,21 +70,22 @@ class ParticipantRows:
 
 
 def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applied", "dismissed")) -> ParticipantRows | None:
-    """The participant's row, completed trainings, declared skills and excluded vacancies (None: unknown id)."""
-    ids = [int(participant_id)]
-    with engine.connect() as connection:
-        person = connection.execute(participants_query(ids)).first()
-        if person is None:
-            return None
-        trained = connection.execute(trained_skills_query(ids)).all()
-        declared = connection.execute(declared_skills_query(ids)).all()
-        excluded = (
-            connection.execute(
-                select(Interaction.vacancy_id).where(Interaction.participant_id == ids[0], Interaction.kind.in_(list(exclude_kinds)))
-            ).scalars().all()
-            if exclude_kinds
-            else []
-        )
+    """The participant's row, completed trainings, declared skills and excluded vacancies (None: unknown id).
+
+    The same statements :func:`recommender.features.load_participants` runs
+    (so rows come in the same order), sent in one round trip on PostgreSQL.
+    """
+    kinds = tuple(exclude_kinds or ())
+    person, trained, declared, excluded = fetch_together(engine, int(participant_id), [
+        ("participant", participants_query),
+        ("trained", trained_skills_query),
+        ("declared", declared_skills_query),
+        (("excluded",) + kinds, lambda ids: select(Interaction.vacancy_id).where(
+            Interaction.participant_id.in_(ids), Interaction.kind.in_(list(kinds) or ["-"]))),
+    ])
+    if not person:
+        return None
+    person = person[0]
     regencies, _ = _region_coordinates(engine)
     known = person.regency_code in regencies.index
     province = regencies.at[person.regency_code, "province_code"] if known else None
@@ -101,8 +102,39 @@ def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applie
         longitude=float(regencies.at[person.regency_code, "longitude"]) if known else np.nan,
         wage_before=np.nan if person.wage_before_idr is None else float(person.wage_before_idr),
         regency=person.regency_code,
-        excluded_vacancy_ids=[int(v) for v in excluded],
+        excluded_vacancy_ids=[int(row.vacancy_id) for row in excluded] if kinds else [],
     )
+
+
+#: A participant id no one has: compiled statements carry it where the real id goes.
+_PLACEHOLDER = -987_654_321
+_COMPILED: dict[tuple, tuple[str, dict]] = {}
+
+
+def fetch_together(engine: Engine, participant_id: int, queries: list[tuple[object, callable]]) -> list[list]:
+    """The rows of each ``query(participant_ids)`` for one participant, on one connection without a transaction.
+
+    With psycopg the statements go in one pipeline (one round trip; compiled
+    once per process, then prepared by the server); other drivers run them one by one.
+    """
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        raw = connection.connection.driver_connection
+        if connection.dialect.driver != "psycopg" or not hasattr(raw, "pipeline"):
+            return [connection.execute(build([participant_id])).all() for _, build in queries]
+        from psycopg.rows import namedtuple_row
+
+        cursors = []
+        with raw.pipeline():
+            for key, build in queries:
+                compiled = _COMPILED.get((connection.dialect.name, key))
+                if compiled is None:
+                    statement = build([_PLACEHOLDER]).compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+                    compiled = _COMPILED[(connection.dialect.name, key)] = (str(statement), dict(statement.params))
+                sql, params = compiled
+                cursor = raw.cursor(row_factory=namedtuple_row)
+                cursor.execute(sql, {k: participant_id if v == _PLACEHOLDER else v for k, v in params.items()})
+                cursors.append(cursor)
+        return [cursor.fetchall() for cursor in cursors]
 
 
 def one_row_features(pairs: list[tuple[str, np.float32]]) -> Features:
@@ -283,7 +315,7 @@ class ServingIndex:
         model = self.model
         if isinstance(model, Blend):
             served.lightfm_scores = self.lightfm.scores(served.lightfm)
-            columns = np.arange(self.catalogue.n_items)
+            columns = slice(None)  # every item: the values of np.arange(n_items) without copying the block
             learned = standardise(served.lightfm_scores, columns, model.normalization)
             content = standardise(served.content_scores, columns, model.normalization)
             w = np.float32(model.weight)

@@ -92,4 +92,4 @@ def create_app_from_env() -> FastAPI:
     """The service on ``DATABASE_URL`` (uvicorn's factory in every worker)."""
     from prakerja.db import make_engine
 
-    return create_app(make_engine())
+    return create_app(make_engine(pre_ping=False))
