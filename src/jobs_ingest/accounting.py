@@ -174,9 +174,7 @@ class RunLedger:
 
     def write(self, connection: Connection, batch: LedgerBatch) -> None:
         """Archive a batch's rows and store the run's counts, inside the batch's transaction."""
-        if batch.rows:
-            bulk_insert(connection, raw_rows, batch.rows)  # payloads are encoded JSON already
-        connection.execute(ingest_runs.update().where(ingest_runs.c.id == self.run_id).values(counts=batch.total))
+        write_ledger_batch(connection, self.run_id, batch)
 
     def flush(self, connection: Connection) -> None:
         """Archive the rows recorded so far and store the run's new counts, inside the batch's transaction."""
@@ -203,6 +201,13 @@ class RunLedger:
             connection.execute(
                 ingest_runs.update().where(ingest_runs.c.id == self.run_id).values(status=status, finished_at=now)
             )
+
+
+def write_ledger_batch(connection: Connection, run_id: int, batch: LedgerBatch) -> None:
+    """Archive a batch's rows and store the run's counts after it, inside the batch's transaction."""
+    if batch.rows:
+        bulk_insert(connection, raw_rows, batch.rows)  # payloads are encoded JSON already
+    connection.execute(ingest_runs.update().where(ingest_runs.c.id == run_id).values(counts=batch.total))
 
 
 def archived_row_count(connection: Connection, run_id: int) -> int:

@@ -25,11 +25,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from jobs_ingest import store
-from jobs_ingest.accounting import OUTCOMES, LedgerBatch, RunCounts, RunLedger
+from jobs_ingest.accounting import OUTCOMES, RunCounts, RunLedger
 from jobs_ingest.dedupe import DuplicateIndex
 from jobs_ingest.normalize import NormalizedPosting, Normalizer, RowRejected, identity, source_status, stored_source_id
 from jobs_ingest.records import RawPosting, RejectedRow, SourceRecord, content_hash, encode_payload, payload_of
 from jobs_ingest.store import SourceRow
+from jobs_ingest.writer import WriteInline, WriteJob, WriteProcess, WriteThread, writer_for
 from prakerja.errors import UserError
 
 DEFAULT_BATCH_SIZE = 5000
@@ -146,7 +147,7 @@ def _run_batches(
     An input of one batch is decided and written in one transaction of this thread. A longer
     one is pipelined (``read_ahead``): a helper thread prepares the next batches
     (:class:`_ReadAhead`), this thread decides a batch while a writer thread writes and
-    commits the previous one (:class:`_WriteBehind`). Batches still commit one by one in
+    commits the previous one (:mod:`jobs_ingest.writer`). Batches still commit one by one in
     input order, each with its archived rows and the run's counts.
     """
     with engine.connect() as connection:
@@ -158,12 +159,21 @@ def _run_batches(
     second = next(batches, None) if first is not None else None
     pipelined = read_ahead and second is not None
     remaining = itertools.chain([b for b in (first, second) if b is not None], batches)
+
+    def committed(job: WriteJob) -> None:
+        if job.ledger_batch is not None:
+            ledger.committed(job.ledger_batch)
+        if job.sequence:
+            run.committed = job.sequence
+        if on_batch is not None:
+            on_batch(job.size)
+
     with _prepared_batches(remaining, ledger, normalizer, pipelined) as prepared, \
-            _writer(engine, ledger, run, on_batch, pipelined) as writer:
+            _writing(writer_for(engine, committed, behind=pipelined)) as writer:
         for batch in prepared:
             skipped += batch.skipped
             if not batch.rows:
-                writer.submit(_WriteJob(batch.size))
+                writer.submit(WriteJob(batch.size))
                 continue
             if pipelined:
                 with engine.connect() as connection:  # reads only: keys, quarantined hashes, ids
@@ -178,10 +188,21 @@ def _run_batches(
                         batch.rows, batch.normalized
                     )
                     job = decided.job(batch.size)
-                    job.write(connection, ledger)
-                job.done(ledger, run, on_batch)
+                    job.write(connection)
+                writer.submit(job)
             prepared.normalize_ahead = decided.normalized >= NORMALIZE_AHEAD_SHARE * len(batch.rows)
     return skipped
+
+
+@contextlib.contextmanager
+def _writing(writer: WriteInline | WriteThread | WriteProcess) -> Iterator[WriteInline | WriteThread | WriteProcess]:
+    """Close the writer at the end: wait for its jobs, and raise its failure unless another is raised."""
+    try:
+        yield writer
+    except BaseException:
+        writer.close(failed=True)
+        raise
+    writer.close(failed=False)
 
 
 class _RunState:
@@ -224,107 +245,6 @@ class _RunState:
                 for source_id in by_url[url]:
                     found[source_id] = by_id[source_id]
         return found
-
-
-@dataclasses.dataclass
-class _WriteJob:
-    """One batch's writes, with every value already copied out of the decision state: later batches
-    may change the same source rows while this one is being written."""
-
-    size: int
-    steps: list[Callable[[Connection], None]] = dataclasses.field(default_factory=list)
-    ledger_batch: LedgerBatch | None = None
-    sequence: int = 0
-
-    def write(self, connection: Connection, ledger: RunLedger) -> None:
-        for step in self.steps:
-            step(connection)
-        if self.ledger_batch is not None:
-            ledger.write(connection, self.ledger_batch)
-
-    def done(self, ledger: RunLedger, run: _RunState, on_batch: Callable[[int], None] | None) -> None:
-        """The batch committed (or had nothing to write)."""
-        if self.ledger_batch is not None:
-            ledger.committed(self.ledger_batch)
-        if self.sequence:
-            run.committed = self.sequence
-        if on_batch is not None:
-            on_batch(self.size)
-
-
-class _WriteInline:
-    """Jobs already written by the deciding thread: only the rows-read callback of empty batches."""
-
-    def __init__(self, ledger: RunLedger, run: _RunState, on_batch: Callable[[int], None] | None) -> None:
-        self._ledger, self._run, self._on_batch = ledger, run, on_batch
-
-    def submit(self, job: _WriteJob) -> None:
-        job.done(self._ledger, self._run, self._on_batch)
-
-    def close(self, failed: bool) -> None:
-        pass
-
-
-class _WriteBehind:
-    """A writer thread: each submitted batch in its own transaction, in order, one batch queued at most.
-
-    After a failure it writes nothing more; the failure is raised in the deciding thread at its
-    next :meth:`submit` or at :meth:`close`. Batches submitted before a failure of the deciding
-    thread are still written (as without the writer: every batch before the failing one commits).
-    """
-
-    _STOP = object()
-
-    def __init__(
-        self, engine: Engine, ledger: RunLedger, run: _RunState, on_batch: Callable[[int], None] | None,
-    ) -> None:
-        self._engine, self._ledger, self._run, self._on_batch = engine, ledger, run, on_batch
-        self._queue: queue.Queue = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._write_all, name="ingest-write-behind", daemon=True)
-        self._thread.start()
-
-    def _write_all(self) -> None:
-        while (job := self._queue.get()) is not self._STOP:
-            if self._error is not None:
-                continue  # a batch failed: the later ones are dropped, the run fails
-            try:
-                if job.steps or job.ledger_batch is not None:
-                    with self._engine.begin() as connection:
-                        store.tune_for_bulk(connection)
-                        job.write(connection, self._ledger)
-                job.done(self._ledger, self._run, self._on_batch)
-            except BaseException as exc:  # raised in the deciding thread
-                self._error = exc
-
-    def submit(self, job: _WriteJob) -> None:
-        self._raise_failure()
-        self._queue.put(job)
-
-    def close(self, failed: bool) -> None:
-        """Write what was submitted and stop; raise the writer's failure unless another one is on its way."""
-        self._queue.put(self._STOP)
-        self._thread.join()
-        if not failed:
-            self._raise_failure()
-
-    def _raise_failure(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-
-@contextlib.contextmanager
-def _writer(
-    engine: Engine, ledger: RunLedger, run: _RunState, on_batch: Callable[[int], None] | None, behind: bool,
-) -> Iterator[_WriteInline | _WriteBehind]:
-    writer = _WriteBehind(engine, ledger, run, on_batch) if behind else _WriteInline(ledger, run, on_batch)
-    try:
-        yield writer
-    except BaseException:
-        writer.close(failed=True)
-        raise
-    writer.close(failed=False)
 
 
 @dataclasses.dataclass(slots=True)
@@ -529,7 +449,7 @@ def _batches(records: Iterator[SourceRecord], size: int) -> Iterator[list[Source
 
 
 class _Batch:
-    """The decisions of one batch, staged as a :class:`_WriteJob`.
+    """The decisions of one batch, staged as a :class:`~jobs_ingest.writer.WriteJob`.
 
     ``connection`` is only read (keys, quarantined hashes, new ids): the job is written in
     the same transaction, or by the writer thread after the previous batch committed.
@@ -743,7 +663,7 @@ class _Batch:
         staged["first_seen"] = min(staged["first_seen"], values["first_seen"])
         staged["last_seen"] = max(staged["last_seen"], values["last_seen"])
 
-    def job(self, size: int) -> _WriteJob:
+    def job(self, size: int) -> WriteJob:
         """The batch's writes with their values copied, its archived rows and counts; the run remembers
         its source rows until the job is known committed."""
         new_vacancies = list(self.new_vacancies.values())
@@ -751,18 +671,18 @@ class _Batch:
         filled = [row for vid, row in self.filled.items() if vid not in self.replaced]
         new_sources = [row.values() for row in self.new_sources]
         changed = store.source_updates(self.changed_sources.values())
-        skills, created, quarantine = self.skills, set(self.new_vacancies), self.quarantine
         steps = [
-            lambda connection: store.insert_vacancies(connection, new_vacancies),
-            lambda connection: store.replace_vacancies(connection, replaced),
-            lambda connection: store.fill_vacancies(connection, filled),
-            lambda connection: store.bulk_insert(connection, store.vacancy_sources, new_sources),
-            lambda connection: store.update_sources_by_key(connection, changed),
-            lambda connection: store.add_skills(connection, skills, created),
-            lambda connection: store.insert_quarantine(connection, quarantine),
+            ("insert_vacancies", (new_vacancies,)),
+            ("replace_vacancies", (replaced,)),
+            ("fill_vacancies", (filled,)),
+            ("insert_source_values", (new_sources,)),
+            ("update_sources_by_key", (changed,)),
+            ("add_skills", (self.skills, set(self.new_vacancies))),
+            ("insert_quarantine", (self.quarantine,)),
         ]
+        steps = [(name, arguments) for name, arguments in steps if arguments[0]]
         sequence = self.run_state.keep([*self.new_sources, *self.changed_sources.values()])
-        return _WriteJob(size, steps, self.ledger.take_batch(), sequence)
+        return WriteJob(size, self.ledger.run_id, steps, self.ledger.take_batch(), sequence)
 
 
 __all__ = ["IngestReport", "RawPosting", "RejectedRow", "RunCounts", "ingest_postings", "mark_removed"]

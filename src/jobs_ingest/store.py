@@ -289,6 +289,11 @@ def insert_sources(connection: Connection, rows: list[SourceRow]) -> None:
     bulk_insert(connection, vacancy_sources, [row.values() for row in rows])
 
 
+def insert_source_values(connection: Connection, values: list[dict[str, Any]]) -> None:
+    """Insert sources given as :meth:`SourceRow.values` dicts (copied when the batch was decided)."""
+    bulk_insert(connection, vacancy_sources, values)
+
+
 def source_updates(rows: Iterable[SourceRow]) -> list[dict[str, Any]]:
     """The parameters of :func:`update_sources_by_key` for ``rows``, copied (the rows may change later)."""
     return [
