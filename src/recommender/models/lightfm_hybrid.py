@@ -28,7 +28,10 @@ validation period of the demo world (docs/evaluation.md):
   and the model must learn from sparse clicks that they mean the same thing
   (and the same for 514 regencies). Both copies start from one shared random
   vector instead, so at epoch 0 the score is already a random projection of
-  the shared-feature overlap; training then refines and re-weights it.
+  the shared-feature overlap, weighted by family as content similarity
+  weighs it (region first); training then refines and re-weights it. A
+  learning rate of 0.01 and 10 epochs keep what the start knows (more
+  epochs overfit the training period).
 
 Scores are served from precomputed representations (see
 :mod:`recommender.retrieval`), aligned to the scoring dataset's features by
