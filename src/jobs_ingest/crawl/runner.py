@@ -20,8 +20,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -29,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from jobs_ingest.crawl.launcher import FreshProcess, ProcessTimeout, WarmProcesses
 from jobs_ingest.crawl.robots import with_crawl_delay
 from jobs_ingest.crawl.run import CrawlJob
 from jobs_ingest.crawl.serialization import read_records
@@ -107,6 +106,7 @@ def crawl_board(
     now: dt.datetime | None = None,
     normalizer: Normalizer | None = None,
     process_timeout: float | None = None,
+    launcher: FreshProcess | WarmProcesses | None = None,
 ) -> CrawlReport:
     """Crawl ``options.url`` and load what it finds.
 
@@ -128,6 +128,8 @@ def crawl_board(
         The pipeline's normalizer (default: built from the vocabularies in the database).
     process_timeout
         Kill the crawl process after this many seconds (a safety net; prefer ``options.time_limit``).
+    launcher
+        How the crawl process starts (:mod:`.launcher`): a fresh interpreter by default.
 
     Returns
     -------
@@ -140,7 +142,7 @@ def crawl_board(
         started = time.perf_counter()
         crawled = collect_records(
             options, state_in=None if full else state_path, state_out=_pending(state_path),
-            workdir=Path(workdir), log_file=log_path, process_timeout=process_timeout,
+            workdir=Path(workdir), log_file=log_path, process_timeout=process_timeout, launcher=launcher,
         )
         crawled_at = time.perf_counter()
         seen: set[str] = set()
@@ -166,8 +168,10 @@ def collect_records(
     workdir: Path,
     log_file: Path | None = None,
     process_timeout: float | None = None,
+    launcher: FreshProcess | WarmProcesses | None = None,
 ) -> CrawledRecords:
-    """Run the crawl in a child process (``python -m jobs_ingest.crawl.run``) and return its outputs.
+    """Run the crawl in a child process (``python -m jobs_ingest.crawl.run``, or a fork of a warm
+    ``launcher``) and return its outputs.
 
     Raises
     ------
@@ -186,10 +190,9 @@ def collect_records(
     )
     job_file = workdir / "job.json"
     job_file.write_text(json.dumps(job.to_json()), encoding="utf-8")
-    command = [sys.executable, "-m", "jobs_ingest.crawl.run", str(job_file)]
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=process_timeout, check=False)
-    except subprocess.TimeoutExpired:
+        finished = (launcher or FreshProcess()).run(job_file, process_timeout)
+    except ProcessTimeout:
         raise CrawlFailed(f"crawl of {options.url} ran over {process_timeout:g} s and was stopped{_log_tail(job)}") from None
     if finished.returncode != 0 or not job.summary.exists():
         detail = finished.stderr.strip().splitlines()[-LOG_TAIL_LINES:]
