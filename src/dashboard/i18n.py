@@ -49,7 +49,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_inspect": {"id": "Periksa peserta", "en": "Inspect a participant"},
     # common
     "no_data": {"id": "Belum ada data.", "en": "No data yet."},
-    "not_available": {"id": "Fitur ini belum tersedia.", "en": "This feature is not available yet."},
     "download_csv": {"id": "Unduh CSV", "en": "Download CSV"},
     "suppressed_cell": {"id": "< 10", "en": "< 10"},
     "suppressed_note": {

@@ -8,17 +8,13 @@ from dashboard.queries.participant import saved_vacancies
 from dashboard.session import engine, page_header
 from dashboard.tables import DATE, TEXT, show_table
 from prakerja.errors import UserError
+from recommender.matching import match_participant
 
 account, lang = page_header("page_matches", ("participant",))
 filters = filters_from_form(lang)
 try:
-    from recommender.matching import match_participant
-
     with st.spinner(t("loading_matches", lang)):
         results = match_participant(engine(), account.participant_id, filters)
-except ImportError:
-    st.info(t("not_available", lang))
-    st.stop()
 except UserError as exc:
     st.error(str(exc))
     st.stop()

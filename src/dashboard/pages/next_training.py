@@ -6,16 +6,12 @@ from dashboard import formatting
 from dashboard.i18n import t
 from dashboard.session import engine, page_header
 from prakerja.errors import UserError
+from recommender.matching import suggest_next_training, vacancy_details
 
 account, lang = page_header("page_next_training", ("participant",))
 try:
-    from recommender.matching import suggest_next_training, vacancy_details
-
     with st.spinner(t("loading_next", lang)):
         advice = suggest_next_training(engine(), account.participant_id)
-except ImportError:
-    st.info(t("not_available", lang))
-    st.stop()
 except UserError as exc:
     st.error(str(exc))
     st.stop()
