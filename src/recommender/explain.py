@@ -130,12 +130,19 @@ class SparseRow:
 def content_terms(model: ContentSimilarity, user, item, top: int | None = None) -> list[tuple[str, float]]:
     """The ``top`` largest per-feature products of a participant's and a vacancy's TF-IDF rows (all when None).
 
-    ``item`` is a sparse row vector, or a :class:`SparseRow` when ``user`` has
-    sorted indices: the products are then those of scipy's sorted path, in the same order.
+    ``item`` is a sparse row vector, or a :class:`SparseRow` with sorted
+    indices: the products are then computed in numpy in the order scipy's
+    element-wise product gives them (sorted columns when ``user``'s are
+    sorted, else ``user``'s stored order reversed), which decides the order of equal shares.
     """
     if isinstance(item, SparseRow):
-        columns, at_user, at_item = np.intersect1d(user.indices, item.indices, assume_unique=True, return_indices=True)
-        values = user.data[at_user] * item.data[at_item]
+        at_user = np.flatnonzero(np.isin(user.indices, item.indices))
+        if np.all(np.diff(user.indices) > 0):
+            at_user = at_user[np.argsort(user.indices[at_user])]
+        else:
+            at_user = at_user[::-1]
+        columns = user.indices[at_user]
+        values = user.data[at_user] * item.data[np.searchsorted(item.indices, columns)]
     else:
         product = user.multiply(item).tocsr()
         columns, values = product.indices, product.data
@@ -327,13 +334,12 @@ def explain_served(engine: Engine, index: "ServingIndex", served: "ServedUser", 
     user = Place(rows.latitude, rows.longitude)
     spreads = served.spreads() if isinstance(model, Blend) else None
     if index.content is not None:
-        content_user, content_items = served.content, index.content.item_rows
-        fast_content = content_user.has_sorted_indices
+        content_user, content_items = SparseRow.of(served.content, 0), index.content.item_rows
     lightfm_user = SparseRow.of(served.lightfm.matrix, 0) if index.lightfm is not None else None
     out = []
     for item_row in (int(r) for r in item_rows):
         if index.content is not None:
-            content_item = SparseRow.of(content_items, item_row) if fast_content else content_items[item_row]
+            content_item = SparseRow.of(content_items, item_row)
         if index.lightfm is not None:
             lightfm_item = SparseRow.of(index.lightfm.item_matrix, item_row)
         vacancy_id = int(index.catalogue.item_id_map.external_ids[item_row])
