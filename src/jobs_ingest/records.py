@@ -104,9 +104,7 @@ def payload_of(record: SourceRecord) -> dict[str, Any]:
 
 def encode_payload(payload: dict[str, Any]) -> str:
     """The payload as canonical JSON text: hashed, and archived as is (serialized once per row)."""
-    return storable_text(
-        json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
-    )
+    return storable_text(_PAYLOAD_ENCODER.encode(payload))
 
 
 def storable_text(text: str) -> str:
@@ -137,3 +135,7 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=str)
     return str(value)
+
+
+# One encoder for every row: ``json.dumps`` with options builds a new one per call.
+_PAYLOAD_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
