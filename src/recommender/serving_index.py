@@ -163,6 +163,39 @@ def aligned_row(features: Features, lookup: dict, names: np.ndarray) -> sp.csr_m
     return (features.matrix @ selector).tocsr().astype(np.float32)
 
 
+def mapped_values(features: Features, lookup: dict, identity: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Columns (in ``lookup``'s space) and values of a one-row :func:`one_row_features`, in its order.
+
+    ``identity`` is the name of an identity column put first with value 1 (as
+    :func:`recommender.dataset.identity_and` does); names missing from ``lookup`` are dropped.
+    """
+    names = list(features.names) if identity is None else [identity, *features.names]
+    values = features.matrix.data if identity is None else np.concatenate([np.ones(1, np.float32), features.matrix.data])
+    columns = np.fromiter((lookup.get(n, -1) for n in names), dtype=np.int64, count=len(names))
+    keep = columns >= 0
+    return columns[keep], values[keep].astype(np.float32)
+
+
+def _times_diagonal(columns: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order scipy's one-row product by a matrix with one entry per row (a selector, a diagonal) stores:
+    the first-touched column last, exact zeros dropped (``csr_matmat``'s linked list)."""
+    columns, values = columns[::-1], values[::-1]
+    keep = values != 0
+    return columns[keep], values[keep]
+
+
+def _row_sum(values: np.ndarray) -> np.ndarray:
+    """``matrix.sum(axis=1)`` of a one-row csr storing ``values``: scipy reduces with ``np.add.reduceat``."""
+    if len(values) == 0:
+        return np.zeros(1, dtype=values.dtype)
+    return np.add.reduceat(values, np.zeros(1, dtype=np.intp))
+
+
+def _one_row(columns: np.ndarray, values: np.ndarray, n_columns: int) -> sp.csr_matrix:
+    return sp.csr_matrix((values.astype(np.float32), columns.astype(np.int32), np.array([0, len(values)], dtype=np.int32)),
+                         shape=(1, n_columns))
+
+
 # ---------------------------------------------------------------------- model parts
 
 
@@ -193,6 +226,26 @@ class LightFMPart:
         return True
 
     def user(self, participant: ParticipantRows) -> "LightFMUser":
+        """The participant's prepared feature row and augmented vector, as ``model.representations`` computes them.
+
+        For the "rows" and "none" normalisations the row is built in numpy with
+        scipy's exact values and storage order (``test_serving_index`` compares
+        it with :meth:`user_via_scipy`); other normalisations take that path.
+        """
+        if self.how not in ("rows", "none"):
+            return self.user_via_scipy(participant)
+        identity = f"user={participant.participant_id}" if self.model.user_identity else None
+        columns, values = _times_diagonal(*mapped_values(participant.features, self.lookup, identity))  # aligned_to
+        if self.how == "rows":  # normalize_rows: abs() sorts the row in place, sums it, then a diagonal product
+            order = np.argsort(columns, kind="stable")
+            columns, values = columns[order], values[order]
+            sums = _row_sum(np.abs(values))
+            sums[sums == 0] = 1.0
+            columns, values = _times_diagonal(columns, (1.0 / sums).astype(np.float32)[0] * values)
+        return self._vectors(_one_row(columns, values, len(self.names)))
+
+    def user_via_scipy(self, participant: ParticipantRows) -> "LightFMUser":
+        """:meth:`user` through the model's own scipy steps (any normalisation)."""
         model = self.model
         features = identity_and(participant.features, np.array([participant.participant_id], dtype=np.int64),
                                 identity=model.user_identity, identity_prefix="user")
@@ -205,7 +258,10 @@ class LightFMPart:
             x = sp.csr_matrix((out.data, present[out.indices], out.indptr), shape=aligned.shape)
         else:
             x = model._prepared(aligned, self.names)
-        m = model.model_
+        return self._vectors(x)
+
+    def _vectors(self, x: sp.csr_matrix) -> "LightFMUser":
+        m = self.model.model_
         vector = augmented_user_vectors(np.asarray(x @ m.user_biases).ravel(), np.asarray(x @ m.user_embeddings))
         return LightFMUser(x, vector)
 
@@ -235,6 +291,24 @@ class ContentPart:
         self.scale = sp.diags(model.feature_weights_).tocsr()
 
     def user(self, participant: ParticipantRows) -> sp.csr_matrix:
+        """The participant's L2-normalised TF-IDF row, as ``model.weighted_vectors`` computes it.
+
+        Built in numpy with scipy's exact values and storage order (compared
+        with :meth:`user_via_scipy` in ``test_serving_index``).
+        """
+        columns, values = _times_diagonal(*mapped_values(participant.features, self.lookup))  # aligned_to
+        columns, values = _times_diagonal(columns, values * self.model.feature_weights_[columns])  # @ diag(weights)
+        squares = values * values  # multiply(itself): sorted storage keeps its order, scipy's general path reverses it
+        if len(columns) > 1 and not np.all(np.diff(columns) > 0):
+            squares = squares[::-1]
+        if (squares == 0).any():
+            return self.user_via_scipy(participant)
+        norms = np.sqrt(_row_sum(squares))
+        norms[norms == 0] = 1.0
+        columns, values = _times_diagonal(columns, (1.0 / norms).astype(np.float32)[0] * values)
+        return _one_row(columns, values, len(self.names))
+
+    def user_via_scipy(self, participant: ParticipantRows) -> sp.csr_matrix:
         return _l2_rows(aligned_row(participant.features, self.lookup, self.names) @ self.scale)
 
     def scores(self, user: sp.csr_matrix) -> np.ndarray:

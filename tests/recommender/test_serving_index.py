@@ -101,3 +101,18 @@ def test_served_path_on_both_databases_and_after_feedback(shared_world):
     record_feedback(engine, 4, first, "dismissed")
     assert first not in {r.vacancy_id for r in match_participant(engine, 4, MatchFilters(k=5), cache=cache)}
     assert read_participant(engine, 999_999) is None
+
+
+@pytest.mark.parametrize("normalize", ["rows", "none"])
+def test_participant_vectors_built_in_numpy_equal_scipys(demo, normalize):
+    """The served participant rows and vectors equal, bit for bit and in storage order, the model's scipy steps."""
+    engine, models = demo
+    model = Blend(lightfm={"epochs": 1, "num_threads": 1, "normalize": normalize}).fit(Dataset.from_database(engine))
+    index = serving_index(engine, model, load_catalogue(engine))
+    for pid in range(1, 401, 2):
+        rows = read_participant(engine, pid)
+        fast, slow = index.lightfm.user(rows), index.lightfm.user_via_scipy(rows)
+        assert np.array_equal(fast.matrix.indices, slow.matrix.indices) and np.array_equal(fast.matrix.data, slow.matrix.data)
+        assert np.array_equal(fast.vector, slow.vector)
+        fast, slow = index.content.user(rows), index.content.user_via_scipy(rows)
+        assert np.array_equal(fast.indices, slow.indices) and np.array_equal(fast.data, slow.data)
