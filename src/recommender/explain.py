@@ -74,12 +74,14 @@ class LightFMTerms:
     bias terms, so the first ``n`` terms are the first ``n`` of the full list.
     """
 
-    def __init__(self, model: LightFMHybrid, x, y) -> None:
+    def __init__(self, model: LightFMHybrid, x, y, user_part: np.ndarray | None = None) -> None:
         m = model.model_
         self.model = model
         self.fx, self.wx = x.indices, x.data
         self.gy, wy = y.indices, y.data
-        pairs = (self.wx[:, None] * m.user_embeddings[self.fx]) @ (wy[:, None] * m.item_embeddings[self.gy]).T
+        if user_part is None:  # the participant's weighted embeddings (the same for every vacancy: pass them once)
+            user_part = self.wx[:, None] * m.user_embeddings[self.fx]
+        pairs = user_part @ (wy[:, None] * m.item_embeddings[self.gy]).T
         self.i, self.j = np.unravel_index(np.argsort(-np.abs(pairs), axis=None), pairs.shape)
         self.n_pairs = len(self.i)
         self.values = np.concatenate([pairs[self.i, self.j].astype(np.float64), (wy * m.item_biases[self.gy]).astype(np.float64)])
@@ -136,7 +138,8 @@ def content_terms(model: ContentSimilarity, user, item, top: int | None = None) 
     sorted, else ``user``'s stored order reversed), which decides the order of equal shares.
     """
     if isinstance(item, SparseRow):
-        at_user = np.flatnonzero(np.isin(user.indices, item.indices))
+        found = np.minimum(np.searchsorted(item.indices, user.indices), max(len(item.indices) - 1, 0))
+        at_user = np.flatnonzero(item.indices[found] == user.indices) if len(item.indices) else np.zeros(0, np.intp)
         if np.all(np.diff(user.indices) > 0):
             at_user = at_user[np.argsort(user.indices[at_user])]
         else:
@@ -336,6 +339,9 @@ def explain_served(engine: Engine, index: "ServingIndex", served: "ServedUser", 
     if index.content is not None:
         content_user, content_items = SparseRow.of(served.content, 0), index.content.item_rows
     lightfm_user = SparseRow.of(served.lightfm.matrix, 0) if index.lightfm is not None else None
+    if lightfm_user is not None:
+        lightfm_model = model.lightfm_ if isinstance(model, Blend) else model
+        user_part = lightfm_user.data[:, None] * lightfm_model.model_.user_embeddings[lightfm_user.indices]
     out = []
     for item_row in (int(r) for r in item_rows):
         if index.content is not None:
@@ -348,13 +354,13 @@ def explain_served(engine: Engine, index: "ServingIndex", served: "ServedUser", 
         if isinstance(model, Blend):
             contributions = blend_shares(
                 model,
-                LightFMTerms(model.lightfm_, lightfm_user, lightfm_item).top(top),
+                LightFMTerms(model.lightfm_, lightfm_user, lightfm_item, user_part).top(top),
                 content_terms(model.content_, content_user, content_item, top),
                 spreads,
                 top,
             )
         elif isinstance(model, LightFMHybrid):
-            contributions = LightFMTerms(model, lightfm_user, lightfm_item).top(top)
+            contributions = LightFMTerms(model, lightfm_user, lightfm_item, user_part).top(top)
         else:
             contributions = content_terms(model, content_user, content_item, top)
         explanation.contributions = rounded(contributions)
