@@ -43,8 +43,9 @@ from sqlalchemy import Connection, Engine
 from jobs_ingest import store
 from jobs_ingest.accounting import LedgerBatch, write_ledger_batch
 
-# Jobs a writer may hold (one being written, one waiting) before the deciding thread waits.
-IN_FLIGHT = 2
+# Jobs a writer may hold (one being written, the next ones waiting) before the deciding thread waits.
+IN_FLIGHT = 3
+_STOP_MESSAGE = pickle.dumps(None)
 # The statements a job may name, in the order a batch runs them (see :meth:`WriteJob.write`).
 STEPS = (
     "insert_vacancies", "replace_vacancies", "fill_vacancies", "insert_source_values", "update_sources_by_key",
@@ -163,6 +164,21 @@ class WriteProcess:
         self._pending: dict[int, WriteJob] = {}
         self._sent = 0
         self._error: BaseException | None = None
+        # A job is megabytes: the pipe takes it only as the process reads it, after its previous job.
+        # A sender thread waits for that (without the GIL), so deciding the next batch goes on.
+        self._outbox: queue.Queue = queue.Queue()
+        self._sender = threading.Thread(target=self._send_all, name="ingest-writer-pipe", daemon=True)
+        self._sender.start()
+
+    def _send_all(self) -> None:
+        while True:
+            message = self._outbox.get()
+            try:
+                self._jobs.send_bytes(message)
+            except OSError:
+                return  # the process is gone: its exit is reported by _collect
+            if message == _STOP_MESSAGE:
+                return
 
     def submit(self, job: WriteJob) -> None:
         self._collect(block=False)
@@ -172,12 +188,7 @@ class WriteProcess:
             self._raise_failure()
         self._sent += 1
         self._pending[self._sent] = job
-        try:
-            self._jobs.send_bytes(pickle.dumps((self._sent, job), protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            self._collect(block=True)  # the process is gone: say why
-            self._raise_failure()
-            raise
+        self._outbox.put(pickle.dumps((self._sent, job), protocol=pickle.HIGHEST_PROTOCOL))
 
     def close(self, failed: bool) -> None:
         """Wait until every submitted job is written (or one failed), then stop the process."""
@@ -185,10 +196,8 @@ class WriteProcess:
             while self._pending and self._error is None:
                 self._collect(block=True)
         finally:
-            try:
-                self._jobs.send_bytes(pickle.dumps(None))
-            except OSError:
-                pass  # the process is gone already
+            self._outbox.put(_STOP_MESSAGE)
+            self._sender.join(timeout=60)
             self._jobs.close()
             try:
                 self._process.wait(timeout=60)
