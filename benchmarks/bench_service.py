@@ -111,6 +111,7 @@ def build_world(size: int, epochs: int, fresh: bool, artifact_dir: Path) -> str:
         promoted = connection.scalar(select(func.count()).select_from(ModelRun).where(ModelRun.promoted.is_(True)))
     if promoted:
         print(f"reusing the world in database {name}", flush=True)
+        analyze(engine)
         engine.dispose()
         return url
     started = time.perf_counter()
@@ -126,8 +127,21 @@ def build_world(size: int, epochs: int, fresh: bool, artifact_dir: Path) -> str:
     model = make_model("blend", lightfm={"epochs": epochs, "num_threads": 2}).fit(dataset)
     run_id = record_run(engine, model, dataset, promote=True, notes="bench_service")
     print(f"blend model run {run_id} trained and promoted in {time.perf_counter() - started:,.0f}s", flush=True)
+    analyze(engine)
     engine.dispose()
     return url
+
+
+def analyze(engine) -> None:
+    """Planner statistics, as autovacuum keeps them in production (the test server runs with autovacuum off).
+
+    Without them PostgreSQL guesses 100 skills and hashes the course skills for
+    every participant's trainings.
+    """
+    from sqlalchemy import text
+
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
 
 
 def participant_keys(url: str, count: int) -> list[tuple[int, str]]:
@@ -191,13 +205,36 @@ def server(url: str, size: int, workers: int, artifact_dir: Path):
     process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parents[1])
     try:
         wait_ready(port, workers, process)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of the server and its worker processes so far (Linux /proc; None elsewhere).
+
+    Per request it measures the work itself, which the shared machine's load
+    does not inflate the way it inflates latency.
+    """
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    try:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: parent pid
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return total / tick
 
 
 def wait_ready(port: int, workers: int, process: subprocess.Popen, timeout: float = 600) -> None:
@@ -315,21 +352,25 @@ def main(argv: list[str]) -> None:
           f"{args.requests:,} requests (at most {args.seconds:g}s) per endpoint and concurrency", flush=True)
     results: dict[tuple[str, int], dict] = {}
     context = multiprocessing.get_context("spawn")
-    with server(url, size, args.workers, artifact_dir) as port, context.Pool(1) as driver:
+    with server(url, size, args.workers, artifact_dir) as (port, pid), context.Pool(1) as driver:
         for kind in ("full", "bare"):  # warm both (caches, connections, BLAS)
             driver.apply(drive, (port, workload(kind, keys, 200, args.k, 0), 4, 30.0))
             drain(port)
         for concurrency in LEVELS:
             for kind in ("full", "bare"):
                 paths = workload(kind, keys, args.requests, args.k, concurrency)
+                cpu = server_cpu_seconds(pid)
                 result = driver.apply(drive, (port, paths, concurrency, args.seconds))
                 drain(port)
+                used = server_cpu_seconds(pid)
+                result["cpu_ms"] = (used - cpu) * 1000 / max(result["requests"], 1) if cpu is not None and used is not None else float("nan")
                 results[kind, concurrency] = result
                 bad = {s: n for s, n in result["statuses"].items() if s != 200}
                 print(
                     f"{'recommendations' if kind == 'full' else 'bare scoring':<16} c={concurrency:<3} "
                     f"{result['rps']:>8,.0f} req/s  p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms  "
-                    f"p99 {result['p99']:6.1f} ms  ({result['requests']:,} requests{', non-200: ' + json.dumps(bad) if bad else ''})",
+                    f"p99 {result['p99']:6.1f} ms  server CPU {result['cpu_ms']:5.2f} ms/request  "
+                    f"({result['requests']:,} requests{', non-200: ' + json.dumps(bad) if bad else ''})",
                     flush=True,
                 )
     for concurrency in LEVELS:

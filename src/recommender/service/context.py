@@ -23,14 +23,25 @@ class ServiceContext:
     key_cache_seconds
         How long a verified key is trusted without asking the database again:
         a revoked key stops working within this time (0 checks every request).
+    compute_slots
+        How many matches one worker computes at once (see :attr:`compute`).
     """
 
     engine: Engine
     cache: BackgroundModelCache
     limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
     key_cache_seconds: float = 5.0
+    compute_slots: int = 2
     _keys: dict[str, tuple[KeyHolder, float]] = field(default_factory=dict)
     _keys_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        #: Held while a request matches (scores every vacancy). Sync routes run in
+        #: a pool of 40 threads; under 32 concurrent requests a worker otherwise
+        #: interleaves 16 matches on one core (GIL switches, 400 KB score arrays
+        #: evicting each other from cache) and answers fewer requests per second
+        #: than at 4. Two slots let one match compute while the other waits on the database.
+        self.compute = threading.BoundedSemaphore(self.compute_slots)
 
     def holder(self, key: str) -> KeyHolder | None:
         """The holder of a key, from the short-lived cache or the database."""

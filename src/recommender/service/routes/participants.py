@@ -79,7 +79,8 @@ def recommendations(
     """The participant's best vacancies now, with the reasons for each and the model run that ranked them."""
     who = resolve_participant(context, holder, participant)
     state = context.cache.get(context.engine)
-    results = match_participant(context.engine, who.id, match_filters(query), cache=context.cache)
+    with context.compute:
+        results = match_participant(context.engine, who.id, match_filters(query), cache=context.cache)
     return RecommendationList(
         participant=who.label,
         model_run_id=results[0].model_run_id if results else state.run_id,
@@ -115,7 +116,8 @@ def next_training(
 ) -> NextTrainingOut:
     """The catalogue course that would unlock the most additional good matches under these filters."""
     who = resolve_participant(context, holder, participant)
-    advice = suggest_next_training(context.engine, who.id, match_filters(query), cache=context.cache)
+    with context.compute:
+        advice = suggest_next_training(context.engine, who.id, match_filters(query), cache=context.cache)
     if advice is None:
         return NextTrainingOut(participant=who.label, suggestion=None)
     return NextTrainingOut(
