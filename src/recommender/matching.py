@@ -372,10 +372,9 @@ def _match_served(engine: Engine, state: ServingState, participant_id: int, filt
     place = {UserAttr.Regency: rows.regency, UserAttr.Province: np.nan if rows.province is None else rows.province, UserAttr.Latitude: rows.latitude,
              UserAttr.Longitude: rows.longitude}
     candidates = item_filters.user_candidates(index.items, place, np.arange(catalogue.n_items))
-    excluded = catalogue.item_id_map.to_internal(np.asarray(rows.excluded_vacancy_ids, dtype=np.int64), strict=False)
-    excluded = np.unique(excluded[excluded >= 0])
-    mask = sp.csr_matrix((np.ones(len(excluded), dtype=bool), (np.zeros(len(excluded), dtype=np.int64), excluded)),
-                         shape=(1, catalogue.n_items), dtype=bool)
+    excluded = index.item_rows(rows.excluded_vacancy_ids)
+    mask = sp.csr_matrix((np.ones(len(excluded), dtype=bool), excluded, np.array([0, len(excluded)])),
+                         shape=(1, catalogue.n_items)) if len(excluded) else None
     items, scores = top_k_scores(index.score_block(served), np.array([0]), candidates, k, n_items=catalogue.n_items, excluded=mask)
     found = items[0] >= 0
     item_rows, scores = items[0][found], scores[0][found]

@@ -357,6 +357,7 @@ class ServingIndex:
         self.skills = skills  # slug -> (skill id, name)
         self.lightfm: LightFMPart | None = None
         self.content: ContentPart | None = None
+        self._row_of: dict[int, int] | None = None
         if isinstance(model, Blend):
             self.lightfm = LightFMPart(model.lightfm_, catalogue)
             self.content = ContentPart(model.content_, catalogue)
@@ -364,6 +365,12 @@ class ServingIndex:
             self.lightfm = LightFMPart(model, catalogue)
         elif isinstance(model, ContentSimilarity):
             self.content = ContentPart(model, catalogue)
+
+    def item_rows(self, vacancy_ids) -> np.ndarray:
+        """Sorted catalogue rows of the known ``vacancy_ids`` (unknown ones are left out)."""
+        if self._row_of is None:
+            self._row_of = {int(v): i for i, v in enumerate(self.catalogue.item_id_map.external_ids)}
+        return np.unique(np.array([self._row_of[v] for v in vacancy_ids if v in self._row_of], dtype=np.int64))
 
     def skills_of(self, engine: Engine, slugs) -> dict[str, tuple[int, str]]:
         """slug -> (skill id, name) of ``slugs`` (a skill added after the catalogue was loaded is read then)."""
