@@ -14,8 +14,10 @@ with no authentication, database or explanation. That is the floor.
 A separate driver process (a minimal keep-alive HTTP/1.1 client on asyncio,
 so that the load generator itself takes little of the 2 cores) sends GET
 requests over 1, 4 and 32 connections, a bounded count each (and at most
-``--seconds``), and prints requests/second and p50/p95/p99 latency for both
-endpoints and the ratios. Goal: full endpoint at c=4 p99 < 25 ms; at c=32
+``--seconds``), and prints requests/second, p50/p95/p99 latency and the
+server's CPU per request (workers' user + system time, Linux) for both
+endpoints and the ratios. The world is ``ANALYZE``d first (the test server
+runs without autovacuum; production keeps statistics). Goal: full endpoint at c=4 p99 < 25 ms; at c=32
 throughput >= 0.8x the bare endpoint's.
 
 ``python -m benchmarks service [--scale 0.1] [--fresh] [--requests N] [--seconds S]``
