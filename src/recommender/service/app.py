@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+
+import anyio.to_thread
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -43,6 +46,7 @@ def create_app(
     check_seconds: float = 2.0,
     key_cache_seconds: float = 5.0,
     warm: bool = True,
+    threads: int | None = None,
 ) -> FastAPI:
     """The service on ``engine`` (a migrated database).
 
@@ -54,12 +58,18 @@ def create_app(
         How long a verified API key is trusted before the database is asked again.
     warm
         Load the model and catalogue at startup (the default) rather than on the first request.
+    threads
+        At most this many requests run their (synchronous) route code at once
+        in this worker; the others wait in the event loop, not in threads
+        contending for the GIL (default: anyio's 40).
     """
     context = ServiceContext(engine=engine, cache=BackgroundModelCache(check_seconds=check_seconds),
                              key_cache_seconds=key_cache_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        if threads:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         if warm:
             try:
                 state = context.cache.warm(engine)
@@ -102,4 +112,4 @@ def create_app_from_env() -> FastAPI:
     from prakerja.db import make_engine
 
     threadpool_limits(1, user_api="blas")
-    return create_app(make_engine(pre_ping=False))
+    return create_app(make_engine(pre_ping=False), threads=int(os.environ.get("PRAKERJA_API_THREADS", "8")))
