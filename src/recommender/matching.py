@@ -268,10 +268,8 @@ def _check_participant_id(participant_id) -> None:
         raise UserError(f"participant id must be a whole number, not {participant_id!r}")
 
 
-def _serving(
-    engine: Engine, model: Recommender | None, cache: ModelCache | None = None
-) -> tuple[Recommender, int | None, Catalogue]:
-    state = (cache or MODEL_CACHE).get(engine)
+def _serving(state: ServingState, model: Recommender | None) -> tuple[Recommender, int | None, Catalogue]:
+    """The model to rank with (the promoted one unless the caller gives its own, which has no run id) and the catalogue."""
     if model is None:
         return state.model, state.run_id, state.catalogue
     return model, None, state.catalogue
@@ -345,7 +343,7 @@ def match_participant(
     state = (cache or MODEL_CACHE).get(engine)
     if model is None and state.index is not None and state.index.fast:
         return _match_served(engine, state, participant_id, filters, k)
-    model, run_id, catalogue = (state.model, state.run_id, state.catalogue) if model is None else (model, None, state.catalogue)
+    model, run_id, catalogue = _serving(state, model)
     dataset = participant_dataset(engine, participant_id, catalogue)
     reco = model.recommend([int(participant_id)], dataset, k=k, filters=filters.item_filters())
     if reco.empty:
@@ -493,6 +491,6 @@ def suggest_next_training(
     from recommender.next_training import best_next_course
 
     check_k(filters.k)
-    model, _, catalogue = _serving(engine, model, cache)
+    model, _, catalogue = _serving((cache or MODEL_CACHE).get(engine), model)
     dataset = participant_dataset(engine, participant_id, catalogue)
     return best_next_course(engine, model, dataset, int(participant_id), filters.item_filters(), k=filters.k)
