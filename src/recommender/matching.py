@@ -369,11 +369,13 @@ def _match_served(engine: Engine, state: ServingState, participant_id: int, filt
     catalogue = index.catalogue
     place = {UserAttr.Regency: rows.regency, UserAttr.Province: np.nan if rows.province is None else rows.province, UserAttr.Latitude: rows.latitude,
              UserAttr.Longitude: rows.longitude}
-    candidates = item_filters.user_candidates(index.items, place, np.arange(catalogue.n_items))
+    start = index.active_rows if item_filters.active_only else np.arange(catalogue.n_items)
+    candidates = item_filters.user_candidates(index.items, place, start)
     excluded = index.item_rows(rows.excluded_vacancy_ids)
-    mask = sp.csr_matrix((np.ones(len(excluded), dtype=bool), excluded, np.array([0, len(excluded)])),
-                         shape=(1, catalogue.n_items)) if len(excluded) else None
-    items, scores = top_k_scores(index.score_block(served), np.array([0]), candidates, k, n_items=catalogue.n_items, excluded=mask)
+    if len(excluded):
+        candidates = candidates[~np.isin(candidates, excluded, assume_unique=True)]
+    # only the candidates are scored (a z-score blend's statistics come from the items' moments)
+    items, scores = top_k_scores(index.score_block(served), np.array([0]), candidates, k, n_items=catalogue.n_items)
     found = items[0] >= 0
     item_rows, scores = items[0][found], scores[0][found]
     reasons = explain_served(engine, index, served, item_rows)

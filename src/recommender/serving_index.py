@@ -47,6 +47,7 @@ from recommender.models import Blend, ContentSimilarity, LightFMHybrid
 from recommender.models.blend import standardise
 from recommender.models.content import _l2_rows
 from recommender.retrieval import augmented_user_vectors
+from recommender.score_moments import ItemMoments, ScoreMoments
 
 
 # ---------------------------------------------------------------------- the participant's rows
@@ -210,6 +211,7 @@ class LightFMPart:
         self.lookup = {name: i for i, name in enumerate(self.names)}
         self.how = model._normalization()
         self.gemv = self._gemv_agrees()
+        self.moments = ItemMoments.of_dense(self.item_vectors)
 
     def _gemv_agrees(self, probes: int = 4) -> bool:
         """Whether a matrix-vector product gives bit for bit the model's row-times-matrix scores here.
@@ -272,6 +274,10 @@ class LightFMPart:
         items = self.item_vectors if item_rows is None else self.item_vectors[item_rows]
         return np.asarray(user.vector @ items.T, dtype=np.float32)
 
+    def user_moments(self, user: "LightFMUser") -> "ScoreMoments":
+        """Mean and spread of the participant's scores over every catalogue item, without scoring them."""
+        return self.moments.of_dense_user(user.vector[0])
+
 
 @dataclass
 class LightFMUser:
@@ -289,6 +295,7 @@ class ContentPart:
         self.names = model.feature_names_
         self.lookup = {name: i for i, name in enumerate(self.names)}
         self.scale = sp.diags(model.feature_weights_).tocsr()
+        self.moments = ItemMoments.of_sparse(self.item_rows)
 
     def user(self, participant: ParticipantRows) -> sp.csr_matrix:
         """The participant's L2-normalised TF-IDF row, as ``model.weighted_vectors`` computes it.
@@ -311,9 +318,23 @@ class ContentPart:
     def user_via_scipy(self, participant: ParticipantRows) -> sp.csr_matrix:
         return _l2_rows(aligned_row(participant.features, self.lookup, self.names) @ self.scale)
 
-    def scores(self, user: sp.csr_matrix) -> np.ndarray:
-        """``model.score(dataset, [row])`` over every item: float32 (1, n_items)."""
-        return np.asarray((user @ self.items_t).toarray(), dtype=np.float32)
+    def scores(self, user: sp.csr_matrix, item_rows: np.ndarray | None = None) -> np.ndarray:
+        """``model.score(dataset, [row], item_rows)``: float32 (1, len(item_rows)); all items when None.
+
+        A few candidates are scored from their own rows (a sparse matrix-vector
+        product over their entries); many, through the participant's columns of every item.
+        """
+        n_items = self.item_rows.shape[0]
+        if item_rows is not None and len(item_rows) * 4 < n_items:
+            dense_user = np.zeros(self.item_rows.shape[1], dtype=np.float32)
+            dense_user[user.indices] = user.data
+            return np.asarray(self.item_rows[item_rows] @ dense_user, dtype=np.float32)[None, :]
+        every = np.asarray((user @ self.items_t).toarray(), dtype=np.float32)
+        return every if item_rows is None else every[:, item_rows]
+
+    def user_moments(self, user: sp.csr_matrix) -> "ScoreMoments":
+        """Mean and spread of the participant's scores over every catalogue item, without scoring them."""
+        return self.moments.of_sparse_user(user.indices, user.data)
 
 
 @dataclass
@@ -325,10 +346,14 @@ class ServedUser:
     content: sp.csr_matrix | None = None
     lightfm_scores: np.ndarray | None = None
     content_scores: np.ndarray | None = None
-    scores: np.ndarray | None = None  # the model's score of every item (blend and content), or None (LightFM: per candidates)
+    scores: np.ndarray | None = None  # the model's score of every item (rank-normalised blends only), else None: per candidates
+    lightfm_moments: "ScoreMoments | None" = None
+    content_moments: "ScoreMoments | None" = None
 
     def spreads(self) -> tuple[float, float]:
         """Spread (std) of the LightFM and content scores over every item (see :func:`recommender.explain.blend_spreads`)."""
+        if self.lightfm_moments is not None and self.content_moments is not None:
+            return tuple(float(m.std) or 1.0 for m in (self.lightfm_moments, self.content_moments))
         return tuple(float(s.std()) or 1.0 for s in (self.lightfm_scores, self.content_scores))
 
 
@@ -358,6 +383,7 @@ class ServingIndex:
         self.lightfm: LightFMPart | None = None
         self.content: ContentPart | None = None
         self._row_of: dict[int, int] | None = None
+        self._active: ActiveBlock | None = None
         if isinstance(model, Blend):
             self.lightfm = LightFMPart(model.lightfm_, catalogue)
             self.content = ContentPart(model.content_, catalogue)
@@ -386,30 +412,99 @@ class ServingIndex:
         return self.lightfm is not None or self.content is not None
 
     def user(self, rows: ParticipantRows) -> ServedUser:
-        """The participant's side of the model and, for blend and content, the scores of every item."""
+        """The participant's side of the model: vectors, and what a blend standardises with.
+
+        A z-score blend needs the mean and spread of each part's scores over
+        every catalogue item; they come from the items' moments
+        (:class:`ItemMoments`), so only the candidates are ever scored. A rank
+        blend needs every score.
+        """
         served = ServedUser(rows)
         if self.lightfm is not None:
             served.lightfm = self.lightfm.user(rows)
         if self.content is not None:
             served.content = self.content.user(rows)
-            served.content_scores = self.content.scores(served.content)
         model = self.model
-        if isinstance(model, Blend):
+        if isinstance(model, Blend) and model.normalization == "zscore":
+            served.lightfm_moments = self.lightfm.user_moments(served.lightfm)
+            served.content_moments = self.content.user_moments(served.content)
+        elif isinstance(model, Blend):
             served.lightfm_scores = self.lightfm.scores(served.lightfm)
+            served.content_scores = self.content.scores(served.content)
             columns = slice(None)  # every item: the values of np.arange(n_items) without copying the block
             learned = standardise(served.lightfm_scores, columns, model.normalization)
             content = standardise(served.content_scores, columns, model.normalization)
             w = np.float32(model.weight)
             served.scores = np.asarray(w * learned + (np.float32(1.0) - w) * content, dtype=np.float32)
-        elif isinstance(model, ContentSimilarity):
-            served.scores = served.content_scores
         return served
+
+    def scores(self, served: ServedUser, item_rows: np.ndarray) -> np.ndarray:
+        """The model's scores of the catalogue rows ``item_rows``: float32 (1, len(item_rows)), writable."""
+        model = self.model
+        if served.scores is not None:
+            return served.scores[:, item_rows]
+        lightfm = lambda: self.lightfm.scores(served.lightfm, item_rows)  # noqa: E731
+        content = lambda: self.content.scores(served.content, item_rows)  # noqa: E731
+        active = self.active_block
+        positions = np.searchsorted(active.rows, item_rows)
+        if len(item_rows) and positions[-1] < len(active.rows) and np.array_equal(active.rows[positions], item_rows):
+            # every candidate is active (the default filter): score the contiguous active block
+            lightfm = lambda: active.lightfm_scores(served.lightfm, positions)  # noqa: E731
+            content = lambda: active.content_scores(served.content, positions)  # noqa: E731
+        if isinstance(model, Blend):
+            w = np.float32(model.weight)
+            learned = served.lightfm_moments.standardise(lightfm())
+            similar = served.content_moments.standardise(content())
+            return np.asarray(w * learned + (np.float32(1.0) - w) * similar, dtype=np.float32)
+        if isinstance(model, ContentSimilarity):
+            return content()
+        return lightfm()
 
     def score_block(self, served: ServedUser):
         """``f(user_rows, item_rows)`` for :func:`recommender.retrieval.top_k_scores`: the model's scores of the candidates."""
-        if served.scores is not None:
-            return lambda _users, item_rows: served.scores[:, item_rows]
-        return lambda _users, item_rows: self.lightfm.scores(served.lightfm, item_rows)
+        return lambda _users, item_rows: self.scores(served, item_rows)
+
+    @property
+    def active_rows(self) -> np.ndarray:
+        """Catalogue rows of the active vacancies (the default filter's first cut)."""
+        return self.active_block.rows
+
+    @property
+    def active_block(self) -> "ActiveBlock":
+        if self._active is None:
+            self._active = ActiveBlock.of(self, np.flatnonzero(self.items.active))
+        return self._active
+
+
+@dataclass
+class ActiveBlock:
+    """The item side of the model restricted to the active vacancies, stored contiguously.
+
+    A catalogue keeps expired postings (the model knows them), but requests rank
+    only active ones: scoring a copy of their rows reads a few percent of the
+    memory that gathering them from the whole catalogue would, per request.
+    """
+
+    rows: np.ndarray
+    lightfm_vectors: np.ndarray | None
+    content_rows: sp.csr_matrix | None
+    content_width: int
+
+    @classmethod
+    def of(cls, index: "ServingIndex", rows: np.ndarray) -> "ActiveBlock":
+        lightfm = np.ascontiguousarray(index.lightfm.item_vectors[rows]) if index.lightfm is not None else None
+        content = index.content.item_rows[rows] if index.content is not None else None
+        return cls(rows, lightfm, content, content.shape[1] if content is not None else 0)
+
+    def lightfm_scores(self, user: LightFMUser, positions: np.ndarray) -> np.ndarray:
+        """LightFM scores of the active rows at ``positions``: float32 (1, len(positions))."""
+        return np.asarray(self.lightfm_vectors @ user.vector[0], dtype=np.float32)[positions][None, :]
+
+    def content_scores(self, user: sp.csr_matrix, positions: np.ndarray) -> np.ndarray:
+        """Content scores of the active rows at ``positions``: float32 (1, len(positions))."""
+        dense_user = np.zeros(self.content_width, dtype=np.float32)
+        dense_user[user.indices] = user.data
+        return np.asarray(self.content_rows @ dense_user, dtype=np.float32)[positions][None, :]
 
 
 def load_display(engine: Engine, catalogue_ids: IdMap, details: pd.DataFrame) -> VacancyDisplay:
