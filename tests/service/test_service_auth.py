@@ -122,17 +122,28 @@ def test_sliding_window_frees_slots_as_the_minute_passes():
     assert limiter.retry_after_header(0.2) == "1" and limiter.retry_after_header(12.1) == "13"
 
 
-def test_verified_keys_are_trusted_for_a_few_seconds_only(service_world):
-    app = create_app(service_world.engine, check_seconds=3600, key_cache_seconds=60, warm=False)
+def test_cached_keys_are_trusted_until_the_next_revocation_check(service_world):
+    app = create_app(service_world.engine, check_seconds=3600, key_cache_seconds=60, revocation_check_seconds=3600, warm=False)
     key = service_world.key("manager")
     with TestClient(app) as client:
         assert client.get("/v1/vacancies?limit=1", headers={"X-API-Key": key}).status_code == 200
         revoke_key(service_world.engine, split_key(key))
-        # within the cache time the worker still trusts it (documented); a fresh worker does not
+        # until the worker reads the revoked keys again it still trusts it (documented); a fresh worker does not
         assert client.get("/v1/vacancies?limit=1", headers={"X-API-Key": key}).status_code == 200
     fresh = create_app(service_world.engine, check_seconds=3600, key_cache_seconds=60, warm=False)
     with TestClient(fresh) as client:
         assert client.get("/v1/vacancies?limit=1", headers={"X-API-Key": key}).status_code == 401
+
+
+def test_a_revoked_key_is_refused_at_the_next_check_although_cached(service_world):
+    app = create_app(service_world.engine, check_seconds=3600, key_cache_seconds=3600, revocation_check_seconds=0, warm=False)
+    key, other = service_world.key("manager"), service_world.key("manager")
+    with TestClient(app) as client:
+        for k in (key, other):
+            assert client.get("/v1/vacancies?limit=1", headers={"X-API-Key": k}).status_code == 200
+        revoke_key(service_world.engine, split_key(key))
+        assert client.get("/v1/vacancies?limit=1", headers={"X-API-Key": key}).status_code == 401
+        assert client.get("/v1/vacancies?limit=1", headers={"X-API-Key": other}).status_code == 200
 
 
 def test_apikey_commands(service_world, monkeypatch):

@@ -44,7 +44,8 @@ def create_app(
     engine: Engine,
     *,
     check_seconds: float = 2.0,
-    key_cache_seconds: float = 5.0,
+    key_cache_seconds: float = 300.0,
+    revocation_check_seconds: float = 2.0,
     warm: bool = True,
     threads: int | None = None,
 ) -> FastAPI:
@@ -55,7 +56,9 @@ def create_app(
     check_seconds
         How often each worker looks for a newly promoted model or changed catalogue.
     key_cache_seconds
-        How long a verified API key is trusted before the database is asked again.
+        How long a verified API key is trusted before its row is read again.
+    revocation_check_seconds
+        How often the worker reads which keys are revoked (a revoked key is refused within this time).
     warm
         Load the model and catalogue at startup (the default) rather than on the first request.
     threads
@@ -64,7 +67,7 @@ def create_app(
         contending for the GIL (default: anyio's 40).
     """
     context = ServiceContext(engine=engine, cache=BackgroundModelCache(check_seconds=check_seconds),
-                             key_cache_seconds=key_cache_seconds)
+                             key_cache_seconds=key_cache_seconds, revocation_check_seconds=revocation_check_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):

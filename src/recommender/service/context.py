@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from sqlalchemy import Engine
 
-from recommender.service.keys import KeyHolder, hash_key, verify_key
+from recommender.service.keys import KeyHolder, hash_key, revoked_prefixes, verify_key
 from recommender.service.ratelimit import SlidingWindowLimiter
 from recommender.service.serving import BackgroundModelCache
 
@@ -21,8 +21,13 @@ class ServiceContext:
     Attributes
     ----------
     key_cache_seconds
-        How long a verified key is trusted without asking the database again:
-        a revoked key stops working within this time (0 checks every request).
+        How long a verified key is trusted without reading its row again (0:
+        every request reads it). A key's role and scope never change, so this
+        can be long: revocation is caught by the next attribute.
+    revocation_check_seconds
+        How often the worker reads the list of revoked key prefixes (one small
+        query for all keys): a revoked key is refused within this time even
+        while it is cached.
     compute_slots
         How many matches one worker computes at once (see :attr:`compute`).
     """
@@ -30,10 +35,13 @@ class ServiceContext:
     engine: Engine
     cache: BackgroundModelCache
     limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
-    key_cache_seconds: float = 5.0
+    key_cache_seconds: float = 300.0
+    revocation_check_seconds: float = 2.0
     compute_slots: int = 2
     _keys: dict[str, tuple[KeyHolder, float]] = field(default_factory=dict)
     _keys_lock: threading.Lock = field(default_factory=threading.Lock)
+    _revoked: frozenset[str] = frozenset()
+    _revoked_at: float = float("-inf")
 
     def __post_init__(self) -> None:
         #: Held while a request matches (scores every vacancy). Sync routes run in
@@ -44,21 +52,31 @@ class ServiceContext:
         self.compute = threading.BoundedSemaphore(self.compute_slots)
 
     def holder(self, key: str) -> KeyHolder | None:
-        """The holder of a key, from the short-lived cache or the database."""
+        """The holder of a key, from the worker's cache (unless revoked since) or the database."""
         digest = hash_key(key)
         now = time.monotonic()
+        revoked = self.revoked_prefixes(now)
         cached = self._keys.get(digest)
-        if cached is not None and cached[1] > now:
+        if cached is not None and cached[1] > now and cached[0].prefix not in revoked:
             return cached[0]
         holder = verify_key(self.engine, key)
         with self._keys_lock:
             if holder is None:
                 self._keys.pop(digest, None)
             elif self.key_cache_seconds > 0:
-                if len(self._keys) > 10_000:
+                if len(self._keys) > 100_000:
                     self._keys.clear()
                 self._keys[digest] = (holder, now + self.key_cache_seconds)
         return holder
+
+    def revoked_prefixes(self, now: float) -> frozenset[str]:
+        """Prefixes of revoked keys, read again when older than ``revocation_check_seconds``."""
+        if now - self._revoked_at >= self.revocation_check_seconds:
+            with self._keys_lock:
+                if now - self._revoked_at >= self.revocation_check_seconds:
+                    self._revoked = revoked_prefixes(self.engine)
+                    self._revoked_at = now
+        return self._revoked
 
 
 def service(request: Request) -> ServiceContext:

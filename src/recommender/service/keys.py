@@ -123,6 +123,12 @@ def verify_key(engine: Engine, key: str) -> KeyHolder | None:
     return KeyHolder(prefix, row.role, row.participant_id, row.province_code, int(row.rate_limit_per_minute))
 
 
+def revoked_prefixes(engine: Engine) -> frozenset[str]:
+    """Prefixes of every revoked key (workers compare their cached keys against it)."""
+    with engine.connect() as connection:
+        return frozenset(connection.scalars(select(ApiKey.prefix).where(ApiKey.revoked.is_(True))).all())
+
+
 @dataclass(frozen=True)
 class KeyListing:
     """One stored key as an operator sees it (never the secret)."""
