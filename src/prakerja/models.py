@@ -296,6 +296,7 @@ class Vacancy(Base):
     __table_args__ = (
         Index("ix_vacancies_status_expires", "status", "expires_at"),
         Index("ix_vacancies_company_title", "company_norm", "title_norm"),
+        Index("ix_vacancies_updated_at", "updated_at"),  # the serving workers' catalogue check
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

