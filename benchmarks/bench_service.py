@@ -17,7 +17,8 @@ requests over 1, 4 and 32 connections, a bounded count each (and at most
 ``--seconds``), and prints requests/second, p50/p95/p99 latency and the
 server's CPU per request (workers' user + system time, Linux) for both
 endpoints and the ratios. The world is ``ANALYZE``d first (the test server
-runs without autovacuum; production keeps statistics). Goal: full endpoint at c=4 p99 < 25 ms; at c=32
+runs without autovacuum; production keeps statistics). The CPU per request is
+also given for the PostgreSQL processes, which share the 2 cores. Goal: full endpoint at c=4 p99 < 25 ms; at c=32
 throughput >= 0.8x the bare endpoint's.
 
 ``python -m benchmarks service [--scale 0.1] [--fresh] [--requests N] [--seconds S]``
@@ -222,6 +223,15 @@ def server_cpu_seconds(pid: int) -> float | None:
     Per request it measures the work itself, which the shared machine's load
     does not inflate the way it inflates latency.
     """
+    return _cpu_seconds(lambda process, parent, _name: process == pid or parent == pid)
+
+
+def database_cpu_seconds() -> float | None:
+    """User + system CPU of every PostgreSQL process on this machine so far (its share of a request's work)."""
+    return _cpu_seconds(lambda _process, _parent, name: name.startswith("postgres"))
+
+
+def _cpu_seconds(chosen) -> float | None:
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     total = 0
     try:
@@ -229,10 +239,11 @@ def server_cpu_seconds(pid: int) -> float | None:
             if not entry.name.isdigit():
                 continue
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                head, tail = (entry / "stat").read_text().rsplit(")", 1)
             except OSError:
                 continue
-            if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: parent pid
+            fields = tail.split()
+            if chosen(int(entry.name), int(fields[1]), head.split("(", 1)[1]):  # fields[1]: parent pid
                 total += int(fields[11]) + int(fields[12])  # utime, stime
     except OSError:
         return None
@@ -361,17 +372,18 @@ def main(argv: list[str]) -> None:
         for concurrency in LEVELS:
             for kind in ("full", "bare"):
                 paths = workload(kind, keys, args.requests, args.k, concurrency)
-                cpu = server_cpu_seconds(pid)
+                cpu, db = server_cpu_seconds(pid), database_cpu_seconds()
                 result = driver.apply(drive, (port, paths, concurrency, args.seconds))
                 drain(port)
-                used = server_cpu_seconds(pid)
-                result["cpu_ms"] = (used - cpu) * 1000 / max(result["requests"], 1) if cpu is not None and used is not None else float("nan")
+                used, db_used = server_cpu_seconds(pid), database_cpu_seconds()
+                per_request = lambda before, after: (after - before) * 1000 / max(result["requests"], 1) if before is not None and after is not None else float("nan")  # noqa: E731
+                result["cpu_ms"], result["db_ms"] = per_request(cpu, used), per_request(db, db_used)
                 results[kind, concurrency] = result
                 bad = {s: n for s, n in result["statuses"].items() if s != 200}
                 print(
                     f"{'recommendations' if kind == 'full' else 'bare scoring':<16} c={concurrency:<3} "
                     f"{result['rps']:>8,.0f} req/s  p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms  "
-                    f"p99 {result['p99']:6.1f} ms  server CPU {result['cpu_ms']:5.2f} ms/request  "
+                    f"p99 {result['p99']:6.1f} ms  CPU/request: server {result['cpu_ms']:5.2f} ms, database {result['db_ms']:4.2f} ms  "
                     f"({result['requests']:,} requests{', non-200: ' + json.dumps(bad) if bad else ''})",
                     flush=True,
                 )

@@ -37,7 +37,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None = None, *, check: bool = True, pre_ping: bool = True) -> Engine:
+def make_engine(url: str | None = None, *, check: bool = True, pre_ping: bool = True, pool_size: int | None = None) -> Engine:
     """Create an engine for ``url`` (default: the configured database).
 
     Parameters
@@ -51,6 +51,11 @@ def make_engine(url: str | None = None, *, check: bool = True, pre_ping: bool = 
         databases). The HTTP service turns it off: a dead connection then fails
         one request (503) and the pool reconnects, instead of every request
         paying a round trip.
+    pool_size
+        Connections kept open (server databases; SQLAlchemy's default is 5).
+        A process that runs N threads against the database wants N: beyond the
+        pool, connections are opened and closed per use, and each new
+        PostgreSQL connection costs a process fork and cold caches.
 
     Raises
     ------
@@ -73,6 +78,8 @@ def make_engine(url: str | None = None, *, check: bool = True, pre_ping: bool = 
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = pre_ping
+        if pool_size is not None:
+            kwargs["pool_size"] = pool_size
         kwargs["connect_args"] = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
     try:
         engine = create_engine(parsed, **kwargs)

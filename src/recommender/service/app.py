@@ -107,12 +107,14 @@ def create_app_from_env() -> FastAPI:
     Each worker keeps BLAS to one thread: requests run concurrently in threads
     and workers, and a multi-threaded BLAS under them spins threads against
     each other (measured: the bare scoring floor fell from 126 to 13 req/s
-    between 1 and 32 connections). The engine skips pre-ping (see
-    :func:`prakerja.db.make_engine`).
+    between 1 and 32 connections). The engine skips pre-ping and keeps a
+    connection per request thread (see :func:`prakerja.db.make_engine`).
     """
     from threadpoolctl import threadpool_limits
 
     from prakerja.db import make_engine
 
     threadpool_limits(1, user_api="blas")
-    return create_app(make_engine(pre_ping=False), threads=int(os.environ.get("PRAKERJA_API_THREADS", "8")))
+    threads = int(os.environ.get("PRAKERJA_API_THREADS", "8"))
+    # one pooled connection per request thread, plus the model reload and key checks
+    return create_app(make_engine(pre_ping=False, pool_size=threads + 2), threads=threads)
