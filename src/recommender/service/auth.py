@@ -20,6 +20,7 @@ from typing import Annotated
 
 from fastapi import Depends, Security
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from prakerja.models import Participant
@@ -33,14 +34,21 @@ api_key_header = APIKeyHeader(
 )
 
 
-def caller(
+async def caller(
     key: Annotated[str | None, Security(api_key_header)],
     context: Annotated[ServiceContext, Depends(service)],
 ) -> KeyHolder:
-    """The verified key holder of this request, counted against its rate limit."""
+    """The verified key holder of this request, counted against its rate limit.
+
+    Dependencies are coroutines: FastAPI runs a plain function in a thread of
+    its own, a hand-over per dependency and request. Only a key that must be
+    read from the database goes to a thread.
+    """
     if not key:
         raise ApiError(401, f"missing API key: send it in the {API_KEY_HEADER} header", {"WWW-Authenticate": "ApiKey"})
-    holder = context.holder(key)
+    holder = context.cached_holder(key)
+    if holder is None:
+        holder = await run_in_threadpool(context.holder, key)
     if holder is None:
         raise ApiError(401, "invalid or revoked API key", {"WWW-Authenticate": "ApiKey"})
     wait = context.limiter.acquire(holder.prefix, holder.rate_limit_per_minute)
@@ -59,7 +67,7 @@ Caller = Annotated[KeyHolder, Depends(caller)]
 def require(*roles: str):
     """A dependency that lets only ``roles`` through (403 for the others)."""
 
-    def check(holder: Caller) -> KeyHolder:
+    async def check(holder: Caller) -> KeyHolder:
         if holder.role not in roles:
             raise ApiError(403, f"the {holder.role} role may not do this; it needs the {' or '.join(roles)} role")
         return holder

@@ -51,6 +51,16 @@ class ServiceContext:
         #: than at 4. Two slots let one match compute while the other waits on the database.
         self.compute = threading.BoundedSemaphore(self.compute_slots)
 
+    def cached_holder(self, key: str) -> KeyHolder | None:
+        """The holder of a key when the worker can tell without the database (cached, and revocations read recently)."""
+        now = time.monotonic()
+        if now - self._revoked_at >= self.revocation_check_seconds:
+            return None
+        cached = self._keys.get(hash_key(key))
+        if cached is not None and cached[1] > now and cached[0].prefix not in self._revoked:
+            return cached[0]
+        return None
+
     def holder(self, key: str) -> KeyHolder | None:
         """The holder of a key, from the worker's cache (unless revoked since) or the database."""
         digest = hash_key(key)
@@ -79,6 +89,6 @@ class ServiceContext:
         return self._revoked
 
 
-def service(request: Request) -> ServiceContext:
-    """The worker's :class:`ServiceContext` (a FastAPI dependency)."""
+async def service(request: Request) -> ServiceContext:
+    """The worker's :class:`ServiceContext` (a FastAPI dependency; a coroutine, so no thread is used for it)."""
     return request.app.state.service
