@@ -220,6 +220,35 @@ def test_lightfm_aligned_start_puts_place_first():
     assert even_norms[0] == pytest.approx(even_norms[1], rel=0.2)
 
 
+def test_lightfm_exact_place_start_matches_regencies_exactly_without_cross_talk():
+    """Each shared regency and province owns one component: before training, same place scores its weight, any other place 0."""
+    regencies = [f"{p}{r:02d}" for p in (31, 32, 35) for r in range(1, 5)]
+    users = pd.DataFrame(
+        [(f"u{c}", name, 1.0) for c in regencies for name in (f"reg={c}", f"prov={c[:2]}", "skill=las")],
+        columns=["id", "feature", "value"],
+    )
+    items = pd.DataFrame(
+        [(f"v{c}", name, 1.0) for c in regencies for name in (f"reg={c}", f"prov={c[:2]}", "skill=las")],
+        columns=["id", "feature", "value"],
+    )
+    ds = Dataset.from_frames(pd.DataFrame({"user_id": ["u3101"], "item_id": ["v3101"]}), users, items)
+    model = LightFMHybrid(epochs=0, num_threads=1, no_components=8).fit(ds)
+    place = 12 + 3  # shared regencies + provinces, one component each, on top of no_components
+    assert model.model_.user_embeddings.shape[1] == place + 8
+    item = ds.item_id_map.to_internal([f"v{c}" for c in regencies])
+    scores = model.score(ds, ds.user_id_map.to_internal(["u3101"]), item)[0]
+    skill = scores[regencies.index("3502")]  # the shared skill alone (other province, other regency)
+    # |start|^2 = 4 for the heaviest family (region); family normalisation keeps every place feature at 1
+    np.testing.assert_allclose(scores[regencies.index("3101")] - skill, 4.0 + 4.0, rtol=1e-5)  # regency and province
+    np.testing.assert_allclose(scores[regencies.index("3102")] - skill, 4.0, rtol=1e-5)  # province only
+    np.testing.assert_allclose(scores[[regencies.index(c) for c in regencies if not c.startswith("31")]], skill, rtol=1e-5)
+    # without exact families every name shares the random components: other regencies pick up cross-talk
+    projected = LightFMHybrid(epochs=0, num_threads=1, no_components=8, exact_families=()).fit(ds)
+    assert projected.model_.user_embeddings.shape[1] == 8
+    other = projected.score(ds, ds.user_id_map.to_internal(["u3101"]), item)[0][[regencies.index(c) for c in regencies if not c.startswith("31")]]
+    assert np.ptp(other) > 0.1
+
+
 def test_lightfm_never_samples_vacancies_without_training_interactions_as_negatives(frames):
     """Vacancies of a later period (here: 'word=future' only on items nobody touched) are not pushed down in training."""
     interactions, users, items, _, _ = frames
