@@ -38,7 +38,7 @@ from recommender.splitters import TemporalSplitter
 FORMATS = ("table", "json")
 SPLITS = ("temporal", "wave")
 #: Models that may become the default: the learned and content models and their blends, not the baselines.
-DEFAULT_CANDIDATES = ("lightfm", "content", "blend", "blend-tuned")
+DEFAULT_CANDIDATES = ("lightfm", "content", "blend", "blend-tuned", "lightfm-tuned")
 #: Segments printed in the table view (provinces are many; they are in the JSON).
 TABLE_SEGMENTS = ("history", "urban_rural", "gender", "disability", "age_band")
 
@@ -85,11 +85,17 @@ def _external_split(interactions: Path, user_features: Optional[Path], item_feat
     return temporal_split(dataset, TemporalSplitter(test_fraction=test_fraction))
 
 
-def run_evaluation(split: EvaluationSplit, k: int, tuned_params: dict | None) -> EvaluationReport:
-    """Choose the default on validation data, then evaluate the whole line-up on the test period."""
+def run_evaluation(split: EvaluationSplit, k: int, tuned_params: dict | None, tuned_lightfm: dict | None = None) -> EvaluationReport:
+    """Choose the default on validation data, then evaluate the whole line-up on the test period.
+
+    ``tuned_params`` / ``tuned_lightfm``: the latest tuned blend / stand-alone LightFM, added as
+    ``blend-tuned`` / ``lightfm-tuned``.
+    """
     factories = lineup()
     if tuned_params:
         factories["blend-tuned"] = lambda: make_model("blend", **tuned_params)
+    if tuned_lightfm:
+        factories["lightfm-tuned"] = lambda: make_model("lightfm", **tuned_lightfm)
     _progress(f"choosing the default model on the validation period ({', '.join(n for n in factories if n in DEFAULT_CANDIDATES)})")
     default, validation = choose_default({n: f for n, f in factories.items() if n in DEFAULT_CANDIDATES}, split, k)
     return evaluate_models(
@@ -133,7 +139,7 @@ def evaluate(
     if interactions is not None and (province_only or radius_km is not None):
         raise UserError("--province-only and --radius-km need the project database (an external log has no places)")
     filters = evaluation_filters(province_only=province_only, radius_km=radius_km)
-    engine, tuned = None, None
+    engine, tuned, tuned_lightfm = None, None, None
     if interactions is not None:
         split = _external_split(interactions, user_features, item_features, test_fraction)
     else:
@@ -142,7 +148,8 @@ def evaluate(
         engine, split = _project_split(split_kind, test_fraction, test_waves)
         split.filters = filters
         tuned = latest_tuned_params(engine, filters)
-    report = run_evaluation(split, k, tuned)
+        tuned_lightfm = latest_tuned_params(engine, filters, algorithm="lightfm")
+    report = run_evaluation(split, k, tuned, tuned_lightfm)
     if engine is not None and record:
         from recommender.evaluation import record_run
 
@@ -254,18 +261,23 @@ def tune(
     timeout: Optional[float] = typer.Option(None, "--timeout", help="Stop after this many seconds."),
     k: int = typer.Option(10, "--k", help="NDCG cut-off of the objective."),
     study: Optional[str] = typer.Option(
-        None, "--study", help="Study name (default lightfm-ndcg10, plus the place filter when set)."
+        None, "--study", help="Study name (default lightfm-ndcg10, lightfm-alone-ndcg10 with --algorithm lightfm, plus the place filter when set)."
     ),
     test_fraction: float = typer.Option(0.2, "--test-fraction", help="Test share of the temporal split (left untouched)."),
     province_only: bool = typer.Option(False, "--province-only", help="Tune with the same-province filter."),
     radius_km: Optional[float] = typer.Option(None, "--radius-km", help="Tune with a distance filter."),
     fmt: str = typer.Option("table", "--format", help="table or json"),
+    algorithm: str = typer.Option(
+        "blend", "--algorithm", help="blend (LightFM and the blend weight) or lightfm (the stand-alone LightFM)."
+    ),
 ) -> None:
-    """Tune LightFM and the blend weight for NDCG@k on the validation period; the study is kept in the database."""
+    """Tune the blend (or the stand-alone LightFM) for NDCG@k on the validation period; the study is kept in the database."""
     from prakerja.cli import console
+    from recommender.tuning import check_algorithm
     from recommender.tuning import tune as run_tuning
 
     _check_format(fmt)
+    check_algorithm(algorithm)
     k = check_k(k)
     if trials < 1:
         raise UserError(f"--trials must be at least 1, not {trials}")
@@ -273,9 +285,12 @@ def tune(
         raise UserError(f"--timeout must be a positive number of seconds, not {timeout}")
     engine, split = _project_split("temporal", test_fraction, 1)
     split.filters = evaluation_filters(province_only=province_only, radius_km=radius_km)
-    _progress(f"tuning on the validation period before {split.cut}: {trials} trial(s)")
-    result = run_tuning(engine, split, trials=trials, timeout=timeout, k=k, study_name=study, on_trial=_progress)
+    _progress(f"tuning {algorithm} on the validation period before {split.cut}: {trials} trial(s)")
+    result = run_tuning(
+        engine, split, trials=trials, timeout=timeout, k=k, study_name=study, on_trial=_progress, algorithm=algorithm
+    )
     payload = {
+        "algorithm": algorithm,
         "study": result.study_name,
         "trials_in_study": result.trials,
         f"best_validation_ndcg@{k}": result.best_value,

@@ -18,7 +18,15 @@ from prakerja.migrate import current_revision, head_revision
 from prakerja.models import ModelRun
 from recommender.evaluation import database_split, evaluation_filters
 from recommender.splitters import TemporalSplitter
-from recommender.tuning import LIGHTFM_SEARCHED, TUNED_NOTE, default_study_name, latest_tuned_params, optuna_storage, tune
+from recommender.tuning import (
+    LIGHTFM_ALONE_SEARCHED,
+    LIGHTFM_SEARCHED,
+    TUNED_NOTE,
+    default_study_name,
+    latest_tuned_params,
+    optuna_storage,
+    tune,
+)
 
 CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
 
@@ -48,6 +56,20 @@ def test_tune_stores_the_study_and_records_the_best_trial(engine, world):
     assert tune(engine, split, trials=1, study_name=study_name).trials == 3
 
 
+def test_tune_lightfm_alone_records_a_lightfm_run_that_the_blend_search_does_not_see(engine, world):
+    split = database_split(engine, TemporalSplitter(test_fraction=0.25))
+    study_name = f"test-lightfm-{uuid.uuid4().hex[:8]}"
+    result = tune(engine, split, trials=1, study_name=study_name, algorithm="lightfm")
+    with Session(engine) as session:
+        run = session.get(ModelRun, result.run_id)
+        assert run.algorithm == "lightfm" and run.notes.startswith(TUNED_NOTE)
+    params = latest_tuned_params(engine, algorithm="lightfm")
+    assert params == result.best_params and set(params) >= set(LIGHTFM_ALONE_SEARCHED)
+    assert params["loss"] in ("warp", "bpr") and params["exact_families"] == ["reg", "prov"]  # its own defaults kept
+    assert latest_tuned_params(engine, algorithm="blend") != params  # another algorithm, another record
+    assert default_study_name(10, algorithm="lightfm") == "lightfm-alone-ndcg10"
+
+
 def test_tune_cli_prints_json(tmp_path, engine, world):
     if engine.dialect.name != "sqlite":  # tuning itself runs on both databases above; the command line is the same
         pytest.skip("the tune command line is exercised once, on SQLite")
@@ -65,6 +87,8 @@ def test_tune_cli_prints_json(tmp_path, engine, world):
     bad = subprocess.run([*CLI, "tune", "--trials", "0"], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "--trials must be at least 1" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+    wrong = subprocess.run([*CLI, "tune", "--trials", "1", "--algorithm", "popularity"], env=env, capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 1 and "--algorithm must be one of blend, lightfm" in wrong.stderr
 
 
 def test_each_place_filter_has_its_own_study():
