@@ -115,3 +115,14 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits at the end or rolls back on any error."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+def reading(engine: Engine):
+    """A connection outside any transaction (autocommit), for reads that run on every request or check.
+
+    A pooled connection returned after a transaction is rolled back, and psycopg
+    answers a ROLLBACK by dropping every statement it had prepared on that
+    connection: the next requests on it plan their queries again. Reads
+    without a transaction leave nothing to roll back.
+    """
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from prakerja import vocab
 from prakerja.columns import Columns
-from prakerja.db import transaction
+from prakerja.db import reading, transaction
 from prakerja.errors import UserError
 from prakerja.models import Interaction, Participant, Province, Regency, Vacancy, VacancySource
 from recommender.attributes import UserAttr
@@ -154,7 +154,7 @@ def catalogue_version(engine: Engine) -> tuple:
     worker and check); nothing in the project deletes vacancies (they expire),
     and the cache's time-to-live reloads anyway.
     """
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         row = connection.execute(select(func.max(Vacancy.id), func.max(Vacancy.updated_at))).one()
     return tuple(str(x) for x in row)
 

@@ -25,7 +25,7 @@ import numpy as np
 from sqlalchemy import Engine, select, update
 
 from prakerja.config import get_settings
-from prakerja.db import transaction
+from prakerja.db import reading, transaction
 from prakerja.errors import UserError
 from prakerja.models import ModelRun
 from recommender.base import Recommender
@@ -162,7 +162,7 @@ def promoted_run_id(engine: Engine) -> int | None:
 
 def promoted_run_key(engine: Engine) -> tuple[int, str] | None:
     """(id, promotion time) of the promoted run: changes whenever another promotion happens."""
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         row = connection.execute(
             select(ModelRun.id, ModelRun.promoted_at).where(ModelRun.promoted.is_(True)).order_by(ModelRun.promoted_at.desc()).limit(1)
         ).first()

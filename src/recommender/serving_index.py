@@ -30,6 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sqlalchemy import Engine, select
 
+from prakerja.db import reading
 from prakerja.models import Interaction, Skill, VacancySkill
 from recommender.base import Recommender
 from recommender.dataset import Dataset, Features, IdMap, identity_and, normalize_families
@@ -118,7 +119,7 @@ def fetch_together(engine: Engine, participant_id: int, queries: list[tuple[obje
     With psycopg the statements go in one pipeline (one round trip; compiled
     once per process, then prepared by the server); other drivers run them one by one.
     """
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with reading(engine) as connection:
         raw = connection.connection.driver_connection
         if connection.dialect.driver != "psycopg" or not hasattr(raw, "pipeline"):
             return [connection.execute(build([participant_id])).all() for _, build in queries]

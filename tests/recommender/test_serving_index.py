@@ -146,3 +146,38 @@ def test_participant_vectors_built_in_numpy_equal_scipys(demo, normalize):
         assert np.array_equal(fast.vector, slow.vector)
         fast, slow = index.content.user(rows), index.content.user_via_scipy(rows)
         assert np.array_equal(fast.indices, slow.indices) and np.array_equal(fast.data, slow.data)
+
+
+def test_per_request_reads_keep_psycopgs_prepared_statements(shared_world):
+    """The checks a worker runs between requests leave no transaction to roll back on a pooled connection.
+
+    psycopg forgets every prepared statement of a connection on ROLLBACK, and
+    the participant's four queries would be planned again on every request.
+    """
+    from prakerja.db import make_engine
+    from recommender.matching import catalogue_version
+    from recommender.registry import promoted_run_key
+    from recommender.service.keys import revoked_prefixes, verify_key
+
+    engine, _ = shared_world
+    if engine.dialect.driver != "psycopg":
+        pytest.skip("prepared statements are psycopg's")
+    single = make_engine(engine.url.render_as_string(hide_password=False), pool_size=1)
+    single.pool._max_overflow = 0  # every use takes the one pooled connection
+    try:
+        for _ in range(7):  # psycopg prepares a statement on its 5th execution
+            read_participant(single, 1)
+        with single.connect() as connection:
+            prepared = connection.connection.driver_connection._prepared
+            names = dict(prepared._names)
+        assert len(names) >= 4
+        for _ in range(3):
+            promoted_run_key(single)
+            catalogue_version(single)
+            revoked_prefixes(single)
+            verify_key(single, "prk_0123456789_" + "x" * 43)
+            read_participant(single, 1)
+        with single.connect() as connection:
+            assert connection.connection.driver_connection._prepared._names == names
+    finally:
+        single.dispose()

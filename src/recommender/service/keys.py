@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from prakerja import vocab
-from prakerja.db import transaction
+from prakerja.db import reading, transaction
 from prakerja.errors import UserError
 from prakerja.models import ApiKey, Participant, Province
 
@@ -111,7 +111,7 @@ def verify_key(engine: Engine, key: str) -> KeyHolder | None:
     prefix = split_key(key)
     if prefix is None:
         return None
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         row = connection.execute(
             select(
                 ApiKey.key_hash, ApiKey.role, ApiKey.participant_id, ApiKey.province_code,
@@ -125,7 +125,7 @@ def verify_key(engine: Engine, key: str) -> KeyHolder | None:
 
 def revoked_prefixes(engine: Engine) -> frozenset[str]:
     """Prefixes of every revoked key (workers compare their cached keys against it)."""
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         return frozenset(connection.scalars(select(ApiKey.prefix).where(ApiKey.revoked.is_(True))).all())
 
 
