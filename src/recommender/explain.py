@@ -18,6 +18,7 @@ scores over the participant's items, largest first.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from recommender.attributes import ItemAttr, UserAttr
 from recommender.base import Recommender
 from recommender.dataset import Dataset
 from recommender.features import _read, trained_skills
-from recommender.filters import haversine_km
+from recommender.filters import EARTH_RADIUS_KM
 from recommender.models import Blend, ContentSimilarity, LightFMHybrid, Popularity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -278,11 +279,18 @@ def reasons(held: dict, asked: list[tuple[int, str, bool]], wage_before: int | N
     explanation = Explanation(matched_skills=matched, missing_skills=missing, wage_before=wage_before)
     if item is not None and user is not None:
         if not item.remote and pd.notna(item.latitude):
-            explanation.distance_km = round(float(haversine_km(user.latitude, user.longitude, item.latitude, item.longitude)), 1)
+            explanation.distance_km = round(_distance_km(user, item), 1)
         offered = item.salary_max if pd.notna(item.salary_max) else item.salary_min
         if wage_before is not None and pd.notna(offered):
             explanation.wage_gain = int(offered) - wage_before
     return explanation
+
+
+def _distance_km(a: Place, b: Place) -> float:
+    """:func:`recommender.filters.haversine_km` for two places, in plain floats (numpy costs more than the arithmetic here)."""
+    lat1, lon1, lat2, lon2 = (math.radians(float(v)) for v in (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
 
 
 def rounded(contributions: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -327,42 +335,39 @@ def explain_served(engine: Engine, index: "ServingIndex", served: "ServedUser", 
     """:func:`explain` for the served model from the precomputed catalogue (the same reasons, O(k x features)).
 
     ``item_rows`` are catalogue rows of the recommended vacancies, in order.
+    The score shares of all of them are computed together (:mod:`recommender.served_terms`).
     """
+    from recommender.served_terms import content_top_terms, lightfm_top_terms
+
     rows, items, model = served.rows, index.items, index.model
+    item_rows = np.asarray(item_rows, dtype=np.int64)
     skills = index.skills_of(engine, [r.slug for r in rows.declared] + [r.slug for r in rows.trained])
     held = skill_sources(
         [skills[r.slug] for r in rows.declared], rows.trained, rows.trained_weights, {slug: s[0] for slug, s in skills.items()}
     )
     wage_before = None if np.isnan(rows.wage_before) else int(rows.wage_before)
     user = Place(rows.latitude, rows.longitude)
-    spreads = served.spreads() if isinstance(model, Blend) else None
+    lightfm_model = model.lightfm_ if isinstance(model, Blend) else model
+    lightfm_terms = content_shares = None
+    if index.lightfm is not None:
+        x = served.lightfm.matrix
+        lightfm_terms = lightfm_top_terms(lightfm_model, x.indices, x.data, index.lightfm.item_matrix, item_rows, top)
     if index.content is not None:
-        content_user, content_items = SparseRow.of(served.content, 0), index.content.item_rows
-    lightfm_user = SparseRow.of(served.lightfm.matrix, 0) if index.lightfm is not None else None
-    if lightfm_user is not None:
-        lightfm_model = model.lightfm_ if isinstance(model, Blend) else model
-        user_part = lightfm_user.data[:, None] * lightfm_model.model_.user_embeddings[lightfm_user.indices]
+        content_model = model.content_ if isinstance(model, Blend) else model
+        c = served.content
+        content_shares = content_top_terms(content_model, c.indices, c.data, index.content.item_rows, item_rows, top)
+    spreads = served.spreads() if isinstance(model, Blend) else None
+    vacancy_ids = index.catalogue.item_id_map.external_ids[item_rows]
     out = []
-    for item_row in (int(r) for r in item_rows):
-        if index.content is not None:
-            content_item = SparseRow.of(content_items, item_row)
-        if index.lightfm is not None:
-            lightfm_item = SparseRow.of(index.lightfm.item_matrix, item_row)
-        vacancy_id = int(index.catalogue.item_id_map.external_ids[item_row])
+    for position, (item_row, vacancy_id) in enumerate(zip(item_rows.tolist(), vacancy_ids.tolist())):
         item = Place(items.latitude[item_row], items.longitude[item_row], items.remote[item_row], items.salary_min[item_row], items.salary_max[item_row])
         explanation = reasons(held, index.display.skills.get(vacancy_id, []), wage_before, user, item)
         if isinstance(model, Blend):
-            contributions = blend_shares(
-                model,
-                LightFMTerms(model.lightfm_, lightfm_user, lightfm_item, user_part).top(top),
-                content_terms(model.content_, content_user, content_item, top),
-                spreads,
-                top,
-            )
+            contributions = blend_shares(model, lightfm_terms[position], content_shares[position], spreads, top)
         elif isinstance(model, LightFMHybrid):
-            contributions = LightFMTerms(model, lightfm_user, lightfm_item, user_part).top(top)
+            contributions = lightfm_terms[position]
         else:
-            contributions = content_terms(model, content_user, content_item, top)
+            contributions = content_shares[position]
         explanation.contributions = rounded(contributions)
         out.append(explanation)
     return out
