@@ -200,10 +200,9 @@ def free_port() -> int:
 def server(url: str, size: int, workers: int, artifact_dir: Path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "BENCH_ITEMS": str(size), "PRAKERJA_ARTIFACT_DIR": str(artifact_dir)}
-    command = [
-        sys.executable, "-m", "uvicorn", "benchmarks.bench_service:bench_app", "--factory", "--host", "127.0.0.1",
-        "--port", str(port), "--workers", str(workers), "--http", "httptools", "--loop", "uvloop",
-        "--log-level", "warning", "--no-access-log",
+    command = [  # the workers `prakerja serve` runs (each listening on the port), with the bare route added
+        sys.executable, "-m", "recommender.service.workers", "--app", "benchmarks.bench_service:bench_app", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
     ]
     process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parents[1])
     try:

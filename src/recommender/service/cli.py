@@ -21,9 +21,11 @@ def serve(
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (each loads the model once)."),
     log_level: str = typer.Option("info", "--log-level", help="critical, error, warning, info or debug."),
 ) -> None:
-    """Run the recommendation API (docs at http://HOST:PORT/docs)."""
-    import uvicorn
+    """Run the recommendation API (docs at http://HOST:PORT/docs).
 
+    With several workers each listens on the port itself (see
+    :mod:`recommender.service.workers`), so connections spread over them.
+    """
     from prakerja.cli import open_database
 
     if log_level not in ("critical", "error", "warning", "info", "debug"):
@@ -33,17 +35,10 @@ def serve(
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prakerja-metrics-")
     console.print(f"serving on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); API docs at /docs")
+    from recommender.service.workers import ServeOptions, run
+
     try:
-        uvicorn.run(
-            "recommender.service.app:create_app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-            http="httptools",
-            loop="uvloop",
-        )
+        run(ServeOptions(host=host, port=port, workers=workers, log_level=log_level))
     except OSError as exc:
         raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
@@ -83,7 +78,7 @@ def apikey_list() -> None:
 
 @apikey_app.command("revoke")
 def apikey_revoke(prefix: str = typer.Argument(..., help="The key's prefix (from `apikey list`).")) -> None:
-    """Revoke a key: the service refuses it within seconds (each worker trusts a verified key for 5 s)."""
+    """Revoke a key: the service refuses it within seconds (each worker reads the revoked keys every 2 s)."""
     from prakerja.cli import open_database
     from recommender.service.keys import revoke_key
 
