@@ -38,7 +38,7 @@ from recommender.features import _read, default_now, load_interactions, load_par
 from recommender.filters import ItemFilters
 from recommender.models import ContentSimilarity
 from recommender.registry import load_run, promoted_run_key
-from recommender.retrieval import top_k_scores
+from recommender.retrieval import select_top_k
 from recommender.serving_index import ServingIndex, load_display, load_skills, read_participant
 
 log = logging.getLogger("prakerja.recommender")
@@ -358,7 +358,7 @@ def match_participant(
     reasons = explain(engine, model, dataset, int(participant_id), ids)
     details = vacancy_details(engine, ids)
     return [
-        _result(details.loc[vacancy_id], vacancy_id, score, rank, reasons[vacancy_id], run_id)
+        _result(display_fields(details.loc[vacancy_id]), vacancy_id, score, rank, reasons[vacancy_id], run_id)
         for vacancy_id, score, rank in zip(ids, reco[Columns.Score], reco[Columns.Rank])
     ]
 
@@ -381,22 +381,21 @@ def _match_served(engine: Engine, state: ServingState, participant_id: int, filt
     if len(excluded):
         candidates = candidates[~np.isin(candidates, excluded, assume_unique=True)]
     # only the candidates are scored (a z-score blend's statistics come from the items' moments)
-    items, scores = top_k_scores(index.score_block(served), np.array([0]), candidates, k, n_items=catalogue.n_items)
-    found = items[0] >= 0
-    item_rows, scores = items[0][found], scores[0][found]
+    positions, scores = select_top_k(index.scores(served, candidates), k)
+    found = positions[0] >= 0
+    item_rows, scores = candidates[positions[0][found]], scores[0][found]
     reasons = explain_served(engine, index, served, item_rows)
     ids = catalogue.item_id_map.external_ids[item_rows]
     return [
-        _result(index.display.row(int(item_row)), int(vacancy_id), score, rank, why, state.run_id)
+        _result(index.display.fields(int(item_row)), int(vacancy_id), score, rank, why, state.run_id)
         for rank, (item_row, vacancy_id, score, why) in enumerate(zip(item_rows, ids, scores, reasons), start=1)
     ]
 
 
-def _result(d, vacancy_id: int, score, rank, why, run_id: int | None) -> MatchResult:
-    """A :class:`MatchResult` from a vacancy's display fields (a row of :func:`vacancy_details`) and its reasons."""
+def display_fields(d) -> dict:
+    """The :class:`MatchResult` fields of a vacancy from its display row (a row of :func:`vacancy_details`), as plain values."""
     posted = d["posted_at"]
-    return MatchResult(
-        vacancy_id=int(vacancy_id),
+    return dict(
         title=d["title"],
         company=d["company"],
         regency_name=d["regency_name"] if pd.notna(d["regency_name"]) else None,
@@ -406,6 +405,14 @@ def _result(d, vacancy_id: int, score, rank, why, run_id: int | None) -> MatchRe
         employment_types=[t for t in str(d["employment_types"] or "").split(",") if t],
         posted_at=pd.Timestamp(posted).to_pydatetime() if pd.notna(posted) else None,
         url=d["url"] if pd.notna(d["url"]) else None,
+    )
+
+
+def _result(fields: dict, vacancy_id: int, score, rank, why, run_id: int | None) -> MatchResult:
+    """A :class:`MatchResult` from a vacancy's :func:`display_fields` and its reasons."""
+    return MatchResult(
+        vacancy_id=int(vacancy_id),
+        **{**fields, "employment_types": list(fields["employment_types"])},  # its own list: ``fields`` may be a kept one
         score=float(score),
         rank=int(rank),
         matched_skills=why.matched_skills,

@@ -35,14 +35,14 @@ def _top_per_row(table: np.ndarray, n: int) -> list[np.ndarray]:
     n = min(n, table.shape[1])
     if n == 0:
         return [np.zeros(0, dtype=np.int64) for _ in range(len(table))]
-    # the n-th largest magnitude of each row; every column at least that large is a candidate
-    threshold = -np.partition(-magnitude, n - 1, axis=1)[:, n - 1]
-    out = []
-    for row, limit in zip(magnitude, threshold):
-        columns = np.flatnonzero(row >= max(limit, 0.0)) if limit >= 0 else np.flatnonzero(row >= 0)
-        order = np.lexsort((columns, -row[columns]))
-        out.append(columns[order][:n])
-    return out
+    if n < table.shape[1]:  # the n largest of each row, in no order (a tie at the n-th place may take either)
+        picked = np.sort(np.argpartition(-magnitude, n - 1, axis=1)[:, :n], axis=1)
+    else:
+        picked = np.broadcast_to(np.arange(n), (len(table), n))
+    values = np.take_along_axis(magnitude, picked, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")  # stable: equal magnitudes keep column order
+    picked, values = np.take_along_axis(picked, order, axis=1), np.take_along_axis(values, order, axis=1)
+    return [columns[keep] for columns, keep in zip(picked, values >= 0)]
 
 
 def lightfm_top_terms(model, user_indices, user_data, item_matrix: sp.csr_matrix, rows: np.ndarray, n: int) -> list[list[tuple[str, float]]]:

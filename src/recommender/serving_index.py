@@ -24,6 +24,7 @@ other than LightFM, content and their blend are served by the generic path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -88,9 +89,7 @@ def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applie
     if not person:
         return None
     person = person[0]
-    regencies, _ = _region_coordinates(engine)
-    known = person.regency_code in regencies.index
-    province = regencies.at[person.regency_code, "province_code"] if known else None
+    province, latitude, longitude = regency_places(engine).get(person.regency_code, (None, np.nan, np.nan))
     weights = training_skill_weights([r.level for r in trained], [r.certificate for r in trained]) if trained else np.array([], np.float32)
     pairs = one_participant_features(person, province, trained, weights, declared, occupation_ancestors(engine))
     return ParticipantRows(
@@ -100,12 +99,24 @@ def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applie
         trained_weights=weights,
         declared=declared,
         province=province,
-        latitude=float(regencies.at[person.regency_code, "latitude"]) if known else np.nan,
-        longitude=float(regencies.at[person.regency_code, "longitude"]) if known else np.nan,
+        latitude=latitude,
+        longitude=longitude,
         wage_before=np.nan if person.wage_before_idr is None else float(person.wage_before_idr),
         regency=person.regency_code,
         excluded_vacancy_ids=[int(row.vacancy_id) for row in excluded] if kinds else [],
     )
+
+
+@lru_cache(maxsize=8)
+def regency_places(engine: Engine) -> dict[str, tuple[str, float, float]]:
+    """regency code -> (province code, latitude, longitude), read once per engine (a dict: no pandas per request)."""
+    regencies, _ = _region_coordinates(engine)
+    return {
+        code: (province, float(latitude), float(longitude))
+        for code, province, latitude, longitude in zip(
+            regencies.index, regencies["province_code"], regencies["latitude"], regencies["longitude"]
+        )
+    }
 
 
 #: A participant id no one has: compiled statements carry it where the real id goes.
@@ -367,9 +378,19 @@ class VacancyDisplay:
 
     columns: dict[str, np.ndarray]
     skills: dict[int, list[tuple[int, str, bool]]] = field(default_factory=dict)  # vacancy id -> (skill id, name, required)
+    _fields: dict[int, dict] = field(default_factory=dict, repr=False)
 
     def row(self, item_row: int) -> dict:
         return {name: values[item_row] for name, values in self.columns.items()}
+
+    def fields(self, item_row: int) -> dict:
+        """:func:`recommender.matching.display_fields` of a row, converted once and kept (treat as read-only)."""
+        found = self._fields.get(item_row)
+        if found is None:
+            from recommender.matching import display_fields
+
+            found = self._fields[item_row] = display_fields(self.row(item_row))
+        return found
 
 
 class ServingIndex:
@@ -460,10 +481,6 @@ class ServingIndex:
         if isinstance(model, ContentSimilarity):
             return content()
         return lightfm()
-
-    def score_block(self, served: ServedUser):
-        """``f(user_rows, item_rows)`` for :func:`recommender.retrieval.top_k_scores`: the model's scores of the candidates."""
-        return lambda _users, item_rows: self.scores(served, item_rows)
 
     @property
     def active_rows(self) -> np.ndarray:
