@@ -39,7 +39,14 @@ from recommender.filters import ItemFilters
 from recommender.models import ContentSimilarity
 from recommender.registry import load_run, promoted_run_key
 from recommender.retrieval import select_top_k
-from recommender.serving_index import ServingIndex, load_display, load_skills, read_participant
+from recommender.serving_index import (
+    ParticipantRows,
+    ServingIndex,
+    load_display,
+    load_skills,
+    read_participant,
+    read_participant_async,
+)
 
 log = logging.getLogger("prakerja.recommender")
 
@@ -365,12 +372,37 @@ def match_participant(
 
 def _match_served(engine: Engine, state: ServingState, participant_id: int, filters: MatchFilters, k: int) -> list[MatchResult]:
     """:func:`match_participant` from the serving index: the same results without a per-request dataset."""
+    return rank_served(engine, state, read_served(engine, participant_id, filters), filters)
+
+
+def read_served(engine: Engine, participant_id: int, filters: MatchFilters = MatchFilters()) -> ParticipantRows:
+    """The database half of a served match: the participant's rows (UnknownId when there is none).
+
+    The HTTP service runs this part in a thread and :func:`rank_served` in its
+    event loop: waiting on the database must not hold the loop, computing
+    gains nothing from a thread (the GIL) and loses a hand-over.
+    """
     _check_participant_id(participant_id)
-    index = state.index
-    item_filters = filters.item_filters()
-    rows = read_participant(engine, int(participant_id), item_filters.exclude_kinds)
+    rows = read_participant(engine, int(participant_id), filters.item_filters().exclude_kinds)
     if rows is None:
         raise UnknownId(f"unknown participant id {participant_id}")
+    return rows
+
+
+async def read_served_async(pool, engine: Engine, participant_id: int, filters: MatchFilters = MatchFilters()) -> ParticipantRows:
+    """:func:`read_served` through an asyncio connection pool: no thread, and the event loop serves others while it waits."""
+    _check_participant_id(participant_id)
+    rows = await read_participant_async(pool, engine, int(participant_id), filters.item_filters().exclude_kinds)
+    if rows is None:
+        raise UnknownId(f"unknown participant id {participant_id}")
+    return rows
+
+
+def rank_served(engine: Engine, state: ServingState, rows: ParticipantRows, filters: MatchFilters) -> list[MatchResult]:
+    """The computing half of a served match: score, filter, rank and explain (``state.index`` must be fast)."""
+    k = check_k(filters.k)
+    index = state.index
+    item_filters = filters.item_filters()
     served = index.user(rows)
     catalogue = index.catalogue
     place = {UserAttr.Regency: rows.regency, UserAttr.Province: np.nan if rows.province is None else rows.province, UserAttr.Latitude: rows.latitude,

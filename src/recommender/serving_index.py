@@ -79,13 +79,33 @@ def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applie
     (so rows come in the same order), sent in one round trip on PostgreSQL.
     """
     kinds = tuple(exclude_kinds or ())
-    person, trained, declared, excluded = fetch_together(engine, int(participant_id), [
+    fetched = fetch_together(engine, int(participant_id), participant_queries(kinds))
+    return participant_rows(engine, int(participant_id), kinds, *fetched)
+
+
+async def read_participant_async(pool, engine: Engine, participant_id: int, exclude_kinds=("applied", "dismissed")) -> ParticipantRows | None:
+    """:func:`read_participant` through an :class:`~recommender.service.async_reads.AsyncReadPool` of the same database.
+
+    ``engine`` gives the dialect the statements are compiled for and the cached reference data.
+    """
+    kinds = tuple(exclude_kinds or ())
+    fetched = await fetch_together_async(pool, engine.dialect, int(participant_id), participant_queries(kinds))
+    return participant_rows(engine, int(participant_id), kinds, *fetched)
+
+
+def participant_queries(kinds: tuple[str, ...]) -> list[tuple[object, callable]]:
+    """(cache key, statement builder) of the four reads of one participant."""
+    return [
         ("participant", participants_query),
         ("trained", trained_skills_query),
         ("declared", declared_skills_query),
         (("excluded",) + kinds, lambda ids: select(Interaction.vacancy_id).where(
             Interaction.participant_id.in_(ids), Interaction.kind.in_(list(kinds) or ["-"]))),
-    ])
+    ]
+
+
+def participant_rows(engine: Engine, participant_id: int, kinds: tuple[str, ...], person, trained, declared, excluded) -> ParticipantRows | None:
+    """:class:`ParticipantRows` from the rows of :func:`participant_queries` (None when there is no participant row)."""
     if not person:
         return None
     person = person[0]
@@ -139,15 +159,39 @@ def fetch_together(engine: Engine, participant_id: int, queries: list[tuple[obje
         cursors = []
         with raw.pipeline():
             for key, build in queries:
-                compiled = _COMPILED.get((connection.dialect.name, key))
-                if compiled is None:
-                    statement = build([_PLACEHOLDER]).compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-                    compiled = _COMPILED[(connection.dialect.name, key)] = (str(statement), dict(statement.params))
-                sql, params = compiled
+                sql, params = _compiled(connection.dialect, key, build)
                 cursor = raw.cursor(row_factory=namedtuple_row)
-                cursor.execute(sql, {k: participant_id if v == _PLACEHOLDER else v for k, v in params.items()})
+                cursor.execute(sql, _bound(params, participant_id))
                 cursors.append(cursor)
         return [cursor.fetchall() for cursor in cursors]
+
+
+async def fetch_together_async(pool, dialect, participant_id: int, queries: list[tuple[object, callable]]) -> list[list]:
+    """:func:`fetch_together` on an asyncio psycopg connection: one pipelined round trip that does not hold the event loop."""
+    from psycopg.rows import namedtuple_row
+
+    async with pool.connection() as raw:
+        cursors = []
+        async with raw.pipeline():
+            for key, build in queries:
+                sql, params = _compiled(dialect, key, build)
+                cursor = raw.cursor(row_factory=namedtuple_row)
+                await cursor.execute(sql, _bound(params, participant_id))
+                cursors.append(cursor)
+        return [await cursor.fetchall() for cursor in cursors]
+
+
+def _compiled(dialect, key, build) -> tuple[str, dict]:
+    """The SQL text and parameters of ``build([participant id])`` for ``dialect``, compiled once per process."""
+    compiled = _COMPILED.get((dialect.name, key))
+    if compiled is None:
+        statement = build([_PLACEHOLDER]).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        compiled = _COMPILED[(dialect.name, key)] = (str(statement), dict(statement.params))
+    return compiled
+
+
+def _bound(params: dict, participant_id: int) -> dict:
+    return {k: participant_id if v == _PLACEHOLDER else v for k, v in params.items()}
 
 
 def one_row_features(pairs: list[tuple[str, np.float32]]) -> Features:

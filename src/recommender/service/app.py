@@ -81,6 +81,7 @@ def create_app(
                 context.cache.last_error = f"{type(exc).__name__}: {exc}"
                 log.error("no model loaded at startup: %s", context.cache.last_error)
         yield
+        await context.close()
 
     app = FastAPI(
         title="Prakerja job matching",

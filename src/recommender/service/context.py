@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from sqlalchemy import Engine
 
+from recommender.service.async_reads import AsyncReadPool
 from recommender.service.keys import KeyHolder, hash_key, revoked_prefixes, verify_key
 from recommender.service.ratelimit import SlidingWindowLimiter
 from recommender.service.serving import BackgroundModelCache
@@ -29,7 +30,10 @@ class ServiceContext:
         query for all keys): a revoked key is refused within this time even
         while it is cached.
     compute_slots
-        How many matches one worker computes at once (see :attr:`compute`).
+        How many matches one worker computes at once in threads (see :attr:`compute`).
+    async_connections
+        Connections of :attr:`read_pool`: at most this many participant reads
+        of one worker are in flight at once.
     """
 
     engine: Engine
@@ -38,10 +42,24 @@ class ServiceContext:
     key_cache_seconds: float = 300.0
     revocation_check_seconds: float = 2.0
     compute_slots: int = 2
+    async_connections: int = 8
     _keys: dict[str, tuple[KeyHolder, float]] = field(default_factory=dict)
     _keys_lock: threading.Lock = field(default_factory=threading.Lock)
     _revoked: frozenset[str] = frozenset()
+    _read_pool: AsyncReadPool | None = None
     _revoked_at: float = float("-inf")
+
+    @property
+    def read_pool(self) -> AsyncReadPool | None:
+        """asyncio connections to the same PostgreSQL database (psycopg), for reads that must not hold the event loop; None elsewhere."""
+        if self._read_pool is None and self.engine.dialect.driver == "psycopg":
+            self._read_pool = AsyncReadPool(self.engine.url, self.async_connections)
+        return self._read_pool
+
+    async def close(self) -> None:
+        if self._read_pool is not None:
+            await self._read_pool.close()
+            self._read_pool = None
 
     def __post_init__(self) -> None:
         #: Held while a request matches (scores every vacancy). Sync routes run in
