@@ -13,6 +13,8 @@ product is computed in one block.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -64,19 +66,30 @@ def lightfm_top_terms(model, user_indices, user_data, item_matrix: sp.csr_matrix
     table = np.concatenate([table.reshape(len(rows), n_user * width), biases], axis=1)
     item_columns = np.full((len(rows), width), -1, dtype=np.int64)
     item_columns[owner, local] = columns
-    user_names, item_names = model.user_feature_names_, model.item_feature_names_
+    user_names, item_names = _readable_names(model)
     out = []
     for position, chosen in enumerate(_top_per_row(table, n)):
         terms = []
         for column in chosen:
             if column < n_user * width:
                 u, i = divmod(int(column), width)
-                name = f"{readable(user_names[user_indices[u]])} x {readable(item_names[item_columns[position, i]])}"
+                name = f"{user_names[user_indices[u]]} x {item_names[item_columns[position, i]]}"
             else:
-                name = f"vacancy bias: {readable(item_names[item_columns[position, column - n_user * width]])}"
+                name = f"vacancy bias: {item_names[item_columns[position, column - n_user * width]]}"
             terms.append((name, float(table[position, column])))
         out.append(terms)
     return out
+
+
+_READABLE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _readable_names(model) -> tuple[list[str], list[str]]:
+    """The model's user and item feature names as :func:`recommender.explain.readable` shows them, made once per model."""
+    names = _READABLE.get(model)
+    if names is None:
+        names = _READABLE[model] = ([readable(n) for n in model.user_feature_names_], [readable(n) for n in model.item_feature_names_])
+    return names
 
 
 def content_top_terms(model, user_indices, user_data, item_rows_matrix: sp.csr_matrix, rows: np.ndarray, n: int) -> list[list[tuple[str, float]]]:

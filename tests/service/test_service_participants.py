@@ -112,3 +112,29 @@ def test_next_training_for_the_participant_and_for_a_researcher_by_pseudonym(ser
     recs = recommendations(service_client, pseudonym, service_world.key("researcher"), k=3)
     assert recs.status_code == 200 and recs.json()["participant"] == pseudonym
     assert str(pid) not in recs.text.split('"participant"')[1][:20]
+
+
+def test_the_answer_is_encoded_exactly_as_the_validated_response_model(service_world):
+    """The route encodes plain values (no pydantic objects per request): the bytes equal the model's own JSON."""
+    from recommender.matching import MatchFilters, match_participant
+    from recommender.service.routes.participants import recommendation_list_json
+    from recommender.service.schemas import RecommendationList
+
+    compared = 0
+    for pid in range(1, 30, 3):
+        results = match_participant(service_world.engine, pid, MatchFilters(k=7))
+        expected = RecommendationList.model_validate(
+            {"participant": str(pid), "model_run_id": 3, "recommendations": [
+                {**{k: v for k, v in r.to_dict().items() if k not in ("regency_name", "province_name", "model_run_id",
+                                                                    "matched_skills", "missing_skills", "distance_km",
+                                                                    "wage_before", "wage_gain", "contributions")},
+                 "regency": r.regency_name, "province": r.province_name, "posted_at": r.posted_at,
+                 "explanation": {"matched_skills": [{"skill": a, "source": b} for a, b in r.matched_skills],
+                                 "missing_skills": r.missing_skills, "distance_km": r.distance_km,
+                                 "wage_before": r.wage_before, "wage_gain": r.wage_gain,
+                                 "contributions": [{"feature": n, "value": v} for n, v in r.contributions]}}
+                for r in results]}
+        ).model_dump_json().encode()
+        assert recommendation_list_json(str(pid), 3, results) == expected
+        compared += len(results)
+    assert compared > 20

@@ -16,12 +16,12 @@ Role = Literal["participant", "partner", "manager", "researcher"]
 
 
 
-def _as_utc(value: dt.datetime) -> dt.datetime:
+def as_utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 #: The database keeps naive UTC times; the API says so (RFC 3339 needs the offset).
-UtcDatetime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
 
 TYPES_PATTERN = r"^[A-Za-z]+(,[A-Za-z]+)*$"
 TYPES_HELP = f"Comma-separated employment types, any of: {', '.join(vocab.EMPLOYMENT_TYPES)}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated
 
+import pydantic_core
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -24,13 +25,12 @@ from recommender.service.context import ServiceContext, service
 from recommender.service.keys import KeyHolder
 from recommender.service.schemas import (
     CourseSuggestion,
-    Explanation,
     FeedbackIn,
     FeedbackOut,
     NextTrainingOut,
-    Recommendation,
     RecommendationList,
     RecommendationQuery,
+    as_utc,
     parse_types,
 )
 
@@ -59,28 +59,42 @@ def match_filters(query: RecommendationQuery) -> MatchFilters:
     )
 
 
-def recommendation(result: MatchResult) -> Recommendation:
-    return Recommendation(
-        rank=result.rank,
-        score=result.score,
-        vacancy_id=result.vacancy_id,
-        title=result.title,
-        company=result.company,
-        regency=result.regency_name,
-        province=result.province_name,
-        salary_min=result.salary_min,
-        salary_max=result.salary_max,
-        employment_types=result.employment_types,
-        posted_at=result.posted_at,
-        url=result.url,
-        explanation=Explanation(
-            matched_skills=[{"skill": skill, "source": source} for skill, source in result.matched_skills],
-            missing_skills=result.missing_skills,
-            distance_km=result.distance_km,
-            wage_before=result.wage_before,
-            wage_gain=result.wage_gain,
-            contributions=[{"feature": name, "value": value} for name, value in result.contributions],
-        ),
+def recommendation(result: MatchResult) -> dict:
+    """One :class:`Recommendation` as plain values, ready for JSON.
+
+    The route's answer is built from values the service computed itself, so
+    it is encoded without building and validating pydantic objects (0.1 ms
+    of a 2.5 ms request); ``test_service_recommendations`` checks the bytes
+    equal those of the validated :class:`RecommendationList`.
+    """
+    return {
+        "rank": result.rank,
+        "score": result.score,
+        "vacancy_id": result.vacancy_id,
+        "title": result.title,
+        "company": result.company,
+        "regency": result.regency_name,
+        "province": result.province_name,
+        "salary_min": result.salary_min,
+        "salary_max": result.salary_max,
+        "employment_types": result.employment_types,
+        "posted_at": None if result.posted_at is None else as_utc(result.posted_at),
+        "url": result.url,
+        "explanation": {
+            "matched_skills": [{"skill": skill, "source": source} for skill, source in result.matched_skills],
+            "missing_skills": result.missing_skills,
+            "distance_km": result.distance_km,
+            "wage_before": result.wage_before,
+            "wage_gain": result.wage_gain,
+            "contributions": [{"feature": name, "value": value} for name, value in result.contributions],
+        },
+    }
+
+
+def recommendation_list_json(label: str, model_run_id: int | None, results: list[MatchResult]) -> bytes:
+    """The JSON of a :class:`RecommendationList` of ``results``."""
+    return pydantic_core.to_json(
+        {"participant": label, "model_run_id": model_run_id, "recommendations": [recommendation(r) for r in results]}
     )
 
 
@@ -108,14 +122,9 @@ async def recommendations(
     else:  # a model without a serving index: the generic path, all of it in a thread
         with_model = functools.partial(match_participant, context.engine, who.id, filters, cache=context.cache)
         results = await run_in_threadpool(with_model)
-    answer = RecommendationList(
-        participant=who.label,
-        model_run_id=results[0].model_run_id if results else state.run_id,
-        recommendations=[recommendation(r) for r in results],
-    )
-    # Already a validated RecommendationList: serialise it once (FastAPI would dump, re-validate and
-    # encode it again: 1.2 ms of the hot path for ten recommendations against 0.1 ms).
-    return Response(answer.model_dump_json(), media_type="application/json")
+    run_id = results[0].model_run_id if results else state.run_id
+    # encoded once here (FastAPI would dump, re-validate and encode a response model again)
+    return Response(recommendation_list_json(who.label, run_id, results), media_type="application/json")
 
 
 async def _resolve(context: ServiceContext, holder: KeyHolder, participant: str):
