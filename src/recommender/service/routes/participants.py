@@ -111,7 +111,10 @@ async def recommendations(
     answered 25% fewer requests at 32 connections.
     """
     who = await _resolve(context, holder, participant)
-    state = context.cache.get(context.engine)
+    if context.cache.state is not None:
+        state = context.cache.get(context.engine)
+    else:  # nothing loaded yet (the startup load failed): loading takes seconds, not in the event loop
+        state = await run_in_threadpool(context.cache.get, context.engine)
     filters = match_filters(query)
     if state.index is not None and state.index.fast:
         if context.read_pool is not None:  # PostgreSQL: read without a thread
