@@ -267,7 +267,7 @@ class LightFMPart:
         self.lookup = {name: i for i, name in enumerate(self.names)}
         self.how = model._normalization()
         self.gemv = self._gemv_agrees()
-        self.moments = ItemMoments.of_dense(self.item_vectors)
+        self.moments: ItemMoments | None = None  # set by a z-score blend's ServingIndex (what it standardises with)
 
     def _gemv_agrees(self, probes: int = 4) -> bool:
         """Whether a matrix-vector product gives bit for bit the model's row-times-matrix scores here.
@@ -351,7 +351,7 @@ class ContentPart:
         self.names = model.feature_names_
         self.lookup = {name: i for i, name in enumerate(self.names)}
         self.scale = sp.diags(model.feature_weights_).tocsr()
-        self.moments = ItemMoments.of_sparse(self.item_rows)
+        self.moments: ItemMoments | None = None  # set by a z-score blend's ServingIndex (what it standardises with)
 
     def user(self, participant: ParticipantRows) -> sp.csr_matrix:
         """The participant's L2-normalised TF-IDF row, as ``model.weighted_vectors`` computes it.
@@ -382,15 +382,20 @@ class ContentPart:
         """
         n_items = self.item_rows.shape[0]
         if item_rows is not None and len(item_rows) * 4 < n_items:
-            dense_user = np.zeros(self.item_rows.shape[1], dtype=np.float32)
-            dense_user[user.indices] = user.data
-            return np.asarray(self.item_rows[item_rows] @ dense_user, dtype=np.float32)[None, :]
+            return rows_times_user(self.item_rows[item_rows], user)[None, :]
         every = np.asarray((user @ self.items_t).toarray(), dtype=np.float32)
         return every if item_rows is None else every[:, item_rows]
 
     def user_moments(self, user: sp.csr_matrix) -> "ScoreMoments":
         """Mean and spread of the participant's scores over every catalogue item, without scoring them."""
         return self.moments.of_sparse_user(user.indices, user.data)
+
+
+def rows_times_user(rows: sp.csr_matrix, user: sp.csr_matrix) -> np.ndarray:
+    """Content scores of some TF-IDF item rows against a participant's one-row vector: float32 (len(rows),)."""
+    dense_user = np.zeros(rows.shape[1], dtype=np.float32)
+    dense_user[user.indices] = user.data
+    return np.asarray(rows @ dense_user, dtype=np.float32)
 
 
 @dataclass
@@ -449,14 +454,17 @@ class ServingIndex:
         self.lightfm: LightFMPart | None = None
         self.content: ContentPart | None = None
         self._row_of: dict[int, int] | None = None
-        self._active: ActiveBlock | None = None
         if isinstance(model, Blend):
             self.lightfm = LightFMPart(model.lightfm_, catalogue)
             self.content = ContentPart(model.content_, catalogue)
+            if model.normalization == "zscore":
+                self.lightfm.moments = ItemMoments.of_dense(self.lightfm.item_vectors)
+                self.content.moments = ItemMoments.of_sparse(self.content.item_rows)
         elif isinstance(model, LightFMHybrid):
             self.lightfm = LightFMPart(model, catalogue)
         elif isinstance(model, ContentSimilarity):
             self.content = ContentPart(model, catalogue)
+        self.active_block = ActiveBlock.of(self, np.flatnonzero(self.items.active))
 
     def item_rows(self, vacancy_ids) -> np.ndarray:
         """Sorted catalogue rows of the known ``vacancy_ids`` (unknown ones are left out)."""
@@ -531,12 +539,6 @@ class ServingIndex:
         """Catalogue rows of the active vacancies (the default filter's first cut)."""
         return self.active_block.rows
 
-    @property
-    def active_block(self) -> "ActiveBlock":
-        if self._active is None:
-            self._active = ActiveBlock.of(self, np.flatnonzero(self.items.active))
-        return self._active
-
 
 @dataclass
 class ActiveBlock:
@@ -550,13 +552,12 @@ class ActiveBlock:
     rows: np.ndarray
     lightfm_vectors: np.ndarray | None
     content_rows: sp.csr_matrix | None
-    content_width: int
 
     @classmethod
     def of(cls, index: "ServingIndex", rows: np.ndarray) -> "ActiveBlock":
         lightfm = np.ascontiguousarray(index.lightfm.item_vectors[rows]) if index.lightfm is not None else None
         content = index.content.item_rows[rows] if index.content is not None else None
-        return cls(rows, lightfm, content, content.shape[1] if content is not None else 0)
+        return cls(rows, lightfm, content)
 
     def lightfm_scores(self, user: LightFMUser, positions: np.ndarray) -> np.ndarray:
         """LightFM scores of the active rows at ``positions``: float32 (1, len(positions))."""
@@ -564,9 +565,7 @@ class ActiveBlock:
 
     def content_scores(self, user: sp.csr_matrix, positions: np.ndarray) -> np.ndarray:
         """Content scores of the active rows at ``positions``: float32 (1, len(positions))."""
-        dense_user = np.zeros(self.content_width, dtype=np.float32)
-        dense_user[user.indices] = user.data
-        return np.asarray(self.content_rows @ dense_user, dtype=np.float32)[positions][None, :]
+        return rows_times_user(self.content_rows, user)[positions][None, :]
 
 
 def load_display(engine: Engine, catalogue_ids: IdMap, details: pd.DataFrame) -> VacancyDisplay:
