@@ -74,19 +74,15 @@ class ServiceContext:
         now = time.monotonic()
         if now - self._revoked_at >= self.revocation_check_seconds:
             return None
-        cached = self._keys.get(hash_key(key))
-        if cached is not None and cached[1] > now and cached[0].prefix not in self._revoked:
-            return cached[0]
-        return None
+        return self._cached(hash_key(key), now, self._revoked)
 
     def holder(self, key: str) -> KeyHolder | None:
         """The holder of a key, from the worker's cache (unless revoked since) or the database."""
         digest = hash_key(key)
         now = time.monotonic()
-        revoked = self.revoked_prefixes(now)
-        cached = self._keys.get(digest)
-        if cached is not None and cached[1] > now and cached[0].prefix not in revoked:
-            return cached[0]
+        cached = self._cached(digest, now, self.revoked_prefixes(now))
+        if cached is not None:
+            return cached
         holder = verify_key(self.engine, key)
         with self._keys_lock:
             if holder is None:
@@ -96,6 +92,13 @@ class ServiceContext:
                     self._keys.clear()
                 self._keys[digest] = (holder, now + self.key_cache_seconds)
         return holder
+
+    def _cached(self, digest: str, now: float, revoked: frozenset[str]) -> KeyHolder | None:
+        """The cached holder of a key digest while its time lasts and its prefix is not in ``revoked``."""
+        cached = self._keys.get(digest)
+        if cached is not None and cached[1] > now and cached[0].prefix not in revoked:
+            return cached[0]
+        return None
 
     def revoked_prefixes(self, now: float) -> frozenset[str]:
         """Prefixes of revoked keys, read again when older than ``revocation_check_seconds``."""
