@@ -153,7 +153,7 @@ def participant_keys(url: str, count: int) -> list[tuple[int, str]]:
 
     from prakerja.db import make_engine
     from prakerja.models import Participant
-    from recommender.service.keys import create_key
+    from prakerja_api.keys import create_key
 
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -173,7 +173,7 @@ def bench_app():
     """The real application plus ``/bench/bare`` (uvicorn factory; each worker builds its own)."""
     from fastapi import Query
 
-    from recommender.service.app import create_app_from_env
+    from prakerja_api.app import create_app_from_env
 
     app = create_app_from_env()
     rng = np.random.default_rng(int(os.environ.get("BENCH_ITEMS_SEED", "1")))
@@ -201,7 +201,7 @@ def server(url: str, size: int, workers: int, artifact_dir: Path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "BENCH_ITEMS": str(size), "PRAKERJA_ARTIFACT_DIR": str(artifact_dir)}
     command = [  # the workers `prakerja serve` runs (each listening on the port), with the bare route added
-        sys.executable, "-m", "recommender.service.workers", "--app", "benchmarks.bench_service:bench_app", "--host", "127.0.0.1",
+        sys.executable, "-m", "prakerja_api.workers", "--app", "benchmarks.bench_service:bench_app", "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
     ]
     process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parents[1])

@@ -13,7 +13,7 @@ import typer
 
 from prakerja.errors import UserError
 
-ENTRY = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+ENTRY = Path(__file__).resolve().parent / "entry" / "streamlit_app.py"
 accounts_app = typer.Typer(help="Dashboard accounts (hashed passwords, roles).", no_args_is_help=True)
 
 
@@ -25,7 +25,8 @@ def dashboard(
     """Start the Streamlit dashboard (Ctrl+C stops it)."""
     from dashboard.boundaries import ENV_VARIABLE, load_boundaries
     from dashboard.queries.steps import refresh_participant_steps
-    from prakerja.cli import console, open_database
+    from prakerja.console import console
+    from prakerja.db import open_database
 
     env = dict(os.environ)
     if boundaries is not None:
@@ -58,7 +59,8 @@ def create(
 ) -> None:
     """Create an account; the password is asked for (or read from --password-env), never given as an argument."""
     from dashboard.auth import create_account
-    from prakerja.cli import console, open_database
+    from prakerja.console import console
+    from prakerja.db import open_database
 
     if password_env is not None:
         password = os.environ.get(password_env)
@@ -80,7 +82,8 @@ def demo(
 ) -> None:
     """Create the demo world's accounts with random passwords and print them (once: only hashes are kept)."""
     from dashboard.auth import ensure_demo_accounts, find_account, demo_account_plan
-    from prakerja.cli import console, open_database
+    from prakerja.console import console
+    from prakerja.db import open_database
 
     engine = open_database()
     if not skip_existing and not reset:

@@ -57,7 +57,8 @@ def ingest_csv(
     from jobs_ingest.normalize import Normalizer
     from jobs_ingest.pipeline import ingest_postings
     from jobs_ingest.sources import FORMATS, id_jobs_file, mapped_file
-    from prakerja.cli import console, err_console, open_database
+    from prakerja.console import console, err_console
+    from prakerja.db import open_database
     from prakerja.db import session_factory
 
     if fmt not in FORMATS:
@@ -104,7 +105,8 @@ def ingest_report(
     """Rows per outcome for every run and every source; each run's counts add up to its input rows."""
     from jobs_ingest.accounting import OUTCOMES
     from jobs_ingest.report import report_json, run_summaries, totals_by_source
-    from prakerja.cli import console, open_database
+    from prakerja.console import console
+    from prakerja.db import open_database
 
     if fmt not in ("table", "json"):
         raise UserError(f"--format must be 'table' or 'json', not {fmt!r}")

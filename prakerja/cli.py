@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from prakerja.console import console, err_console
+from prakerja.db import open_database
 from prakerja.errors import UserError
 
 app = typer.Typer(
@@ -26,20 +27,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema and contents.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
-
-
-def open_database(url: Optional[str] = None):
-    """Connect to the configured database and bring its schema up to date."""
-    from prakerja.db import make_engine
-    from prakerja.migrate import upgrade
-
-    engine = make_engine(url)
-    upgrade(engine)
-    return engine
-
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
@@ -124,17 +111,19 @@ def _is_usage_error(exc: BaseException) -> bool:
 
 
 def _register_subcommands() -> None:
-    """Attach the commands of jobs_ingest, recommender and dashboard (the composition root)."""
-    for module_name in SUBCOMMAND_MODULES:
-        module = __import__(module_name, fromlist=["register"])
-        module.register(app)
+    """Attach the commands of the packages above the core, found through their entry points.
+
+    Each package declares ``register(app)`` under the ``prakerja.commands``
+    entry-point group in pyproject.toml, so the core never names (or imports)
+    the packages that depend on it. ``--help`` lists them in a stable order.
+    """
+    from importlib.metadata import entry_points
+
+    found = sorted(entry_points(group=COMMAND_GROUP), key=lambda ep: (COMMAND_ORDER.get(ep.name, len(COMMAND_ORDER)), ep.name))
+    for entry in found:
+        entry.load()(app)
 
 
-# Each module has ``register(app)`` adding its commands; listed here so the order of --help is stable.
-SUBCOMMAND_MODULES: list[str] = [
-    "jobs_ingest.cli",
-    "recommender.cli",
-    "recommender.research_cli",
-    "dashboard.cli",
-    "recommender.service.cli",
-]
+COMMAND_GROUP = "prakerja.commands"
+#: The order of the parts in ``prakerja --help``; a part not listed comes last.
+COMMAND_ORDER = {"ingest": 0, "recommender": 1, "research": 2, "dashboard": 3, "api": 4}

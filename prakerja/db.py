@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from prakerja.config import get_settings
 from prakerja.errors import DatabaseUnavailable
+from prakerja.migrate import upgrade
 
 
 def _normalise_url(url: str) -> str:
@@ -126,3 +127,10 @@ def reading(engine: Engine):
     without a transaction leave nothing to roll back.
     """
     return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Connect to the configured database and bring its schema up to date (every command starts here)."""
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine

@@ -16,12 +16,12 @@ import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from recommender.service import errors
-from recommender.service.context import ServiceContext
-from recommender.service.metrics import MetricsMiddleware
-from recommender.service.routes import health, models, participants, vacancies
-from recommender.service.schemas import ErrorBody
-from recommender.service.serving import BackgroundModelCache
+from prakerja_api import errors
+from prakerja_api.context import ServiceContext
+from prakerja_api.metrics import MetricsMiddleware
+from prakerja_api.routes import health, models, participants, vacancies
+from prakerja_api.schemas import ErrorBody
+from prakerja_api.serving import BackgroundModelCache
 
 log = logging.getLogger("prakerja.service")
 

@@ -10,7 +10,7 @@ Roles (``prakerja.vocab.ROLES``):
 
 401 without a key or with a bad or revoked one, 403 outside the role, 429 with
 Retry-After when the key exceeds its per-minute limit (per worker, see
-:mod:`recommender.service.ratelimit`).
+:mod:`prakerja_api.ratelimit`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from starlette.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from prakerja.models import Participant
-from recommender.service.context import ServiceContext, service
-from recommender.service.errors import ApiError
-from recommender.service.keys import KeyHolder
+from prakerja_api.context import ServiceContext, service
+from prakerja_api.errors import ApiError
+from prakerja_api.keys import KeyHolder
 
 API_KEY_HEADER = "X-API-Key"
 api_key_header = APIKeyHeader(

@@ -24,9 +24,9 @@ def serve(
     """Run the recommendation API (docs at http://HOST:PORT/docs).
 
     With several workers each listens on the port itself (see
-    :mod:`recommender.service.workers`), so connections spread over them.
+    :mod:`prakerja_api.workers`), so connections spread over them.
     """
-    from prakerja.cli import open_database
+    from prakerja.db import open_database
 
     if log_level not in ("critical", "error", "warning", "info", "debug"):
         raise UserError(f"--log-level must be critical, error, warning, info or debug, not {log_level!r}")
@@ -35,7 +35,7 @@ def serve(
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prakerja-metrics-")
     console.print(f"serving on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); API docs at /docs")
-    from recommender.service.workers import ServeOptions, run
+    from prakerja_api.workers import ServeOptions, run
 
     try:
         run(ServeOptions(host=host, port=port, workers=workers, log_level=log_level))
@@ -51,8 +51,8 @@ def apikey_create(
     rate_limit: int = typer.Option(600, "--rate-limit", help="Requests a minute (per worker)."),
 ) -> None:
     """Create a key and print it once: it is stored only as a hash and cannot be shown again."""
-    from prakerja.cli import open_database
-    from recommender.service.keys import create_key
+    from prakerja.db import open_database
+    from prakerja_api.keys import create_key
 
     new = create_key(open_database(), role, participant_id=participant, province_code=province, rate_limit_per_minute=rate_limit)
     console.print(f"created {new.holder.role} key {new.holder.prefix} (shown once, store it now):", highlight=False)
@@ -62,8 +62,8 @@ def apikey_create(
 @apikey_app.command("list")
 def apikey_list() -> None:
     """Every key: prefix, role, scope, limit, state (never the key itself)."""
-    from prakerja.cli import open_database
-    from recommender.service.keys import list_keys
+    from prakerja.db import open_database
+    from prakerja_api.keys import list_keys
 
     rows = [("prefix", "role", "participant", "province", "per_minute", "created", "state")]
     for key in list_keys(open_database()):
@@ -79,8 +79,8 @@ def apikey_list() -> None:
 @apikey_app.command("revoke")
 def apikey_revoke(prefix: str = typer.Argument(..., help="The key's prefix (from `apikey list`).")) -> None:
     """Revoke a key: the service refuses it within seconds (each worker reads the revoked keys every 2 s)."""
-    from prakerja.cli import open_database
-    from recommender.service.keys import revoke_key
+    from prakerja.db import open_database
+    from prakerja_api.keys import revoke_key
 
     revoke_key(open_database(), prefix)
     console.print(f"key {prefix} revoked")

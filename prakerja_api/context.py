@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from sqlalchemy import Engine
 
-from recommender.service.async_reads import AsyncReadPool
-from recommender.service.keys import KeyHolder, hash_key, revoked_prefixes, verify_key
-from recommender.service.ratelimit import SlidingWindowLimiter
-from recommender.service.serving import BackgroundModelCache
+from prakerja_api.async_reads import AsyncReadPool
+from prakerja_api.keys import KeyHolder, hash_key, revoked_prefixes, verify_key
+from prakerja_api.ratelimit import SlidingWindowLimiter
+from prakerja_api.serving import BackgroundModelCache
 
 
 @dataclass

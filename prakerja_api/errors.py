@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prakerja.errors import UserError
 from recommender.matching import FeedbackConflict, UnknownId
-from recommender.service.serving import ModelUnavailable
+from prakerja_api.serving import ModelUnavailable
 
 log = logging.getLogger("prakerja.service")
 

@@ -19,8 +19,8 @@ from jobs_ingest.pipeline import ingest_postings
 from jobs_ingest.records import RawPosting
 from prakerja.db import session_factory
 from prakerja.models import RawRow
-from recommender.service.keys import KeyHolder
-from recommender.service.schemas import PostingIn, PostingResult, VacancyBatchOut
+from prakerja_api.keys import KeyHolder
+from prakerja_api.schemas import PostingIn, PostingResult, VacancyBatchOut
 
 INGEST_KIND = "api"
 

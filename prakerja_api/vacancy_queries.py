@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, and_, func, or_, select
 
 from prakerja.models import Province, Regency, Skill, Vacancy, VacancySkill, VacancySource
-from recommender.service.schemas import (
+from prakerja_api.schemas import (
     VacancyDetail,
     VacancyPage,
     VacancyQuery,

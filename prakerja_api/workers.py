@@ -13,7 +13,7 @@ them all on SIGINT or SIGTERM (each finishes its requests in flight). Where
 ``SO_REUSEPORT`` does not exist (not Linux or BSD) or with one worker, uvicorn's
 own mode runs instead.
 
-``python -m recommender.service.workers --app MODULE:FACTORY --port 8000 --workers 2``
+``python -m prakerja_api.workers --app MODULE:FACTORY --port 8000 --workers 2``
 serves another application factory the same way (the benchmark's).
 """
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 log = logging.getLogger("prakerja.service")
 
-APP = "recommender.service.app:create_app_from_env"
+APP = "prakerja_api.app:create_app_from_env"
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def run(options: ServeOptions) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m recommender.service.workers", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m prakerja_api.workers", description=__doc__.splitlines()[0])
     parser.add_argument("--app", default=APP, help="MODULE:FACTORY of the application")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)

@@ -32,7 +32,7 @@ def train(
     notes: Optional[str] = typer.Option(None, "--notes", help="Free text stored with the run."),
 ) -> None:
     """Train a recommender on the whole database, record the run and (by default) promote it."""
-    from prakerja.cli import open_database
+    from prakerja.db import open_database
     from recommender.dataset import Dataset
     from recommender.models import make_model
     from recommender.registry import promoted_run_id, record_run
@@ -74,7 +74,7 @@ def recommend(
     min_wage: Optional[int] = typer.Option(None, "--min-wage", help="Only vacancies offering at least this (IDR/month)."),
 ) -> None:
     """Top-k vacancies for one participant, with the reasons for each."""
-    from prakerja.cli import open_database
+    from prakerja.db import open_database
     from recommender.matching import MatchFilters, match_participant, suggest_next_training
 
     if fmt not in ("table", "json"):
@@ -118,7 +118,7 @@ def score_all_command(
     chunk_size: int = typer.Option(20_000, "--chunk-size", min=1, help="Participants per unit of work."),
 ) -> None:
     """Write every participant's top-k under the promoted model to the recommendations table."""
-    from prakerja.cli import open_database
+    from prakerja.db import open_database
     from recommender.batch import score_all
 
     engine = open_database()

@@ -61,14 +61,14 @@ def _number(value: float, digits: int = 4) -> str:
 
 
 def _progress(message: str) -> None:
-    from prakerja.cli import err_console
+    from prakerja.console import err_console
 
     err_console.print(message, highlight=False)
 
 
 def _project_split(split_kind: str, test_fraction: float, test_waves: int):
     """The project database's engine and split."""
-    from prakerja.cli import open_database
+    from prakerja.db import open_database
     from recommender.evaluation import database_split, database_wave_split
 
     engine = open_database()
@@ -163,7 +163,7 @@ def evaluate(
 
 def print_report(report: EvaluationReport) -> None:
     """The metric table, the split's sizes, skipped models and the default model's fairness."""
-    from prakerja.cli import console
+    from prakerja.console import console
 
     k = report.k
     table = report.metric_table()
@@ -272,7 +272,7 @@ def tune(
     ),
 ) -> None:
     """Tune the blend (or the stand-alone LightFM) for NDCG@k on the validation period; the study is kept in the database."""
-    from prakerja.cli import console
+    from prakerja.console import console
     from recommender.tuning import check_algorithm
     from recommender.tuning import tune as run_tuning
 

@@ -84,7 +84,7 @@ def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applie
 
 
 async def read_participant_async(pool, engine: Engine, participant_id: int, exclude_kinds=("applied", "dismissed")) -> ParticipantRows | None:
-    """:func:`read_participant` through an :class:`~recommender.service.async_reads.AsyncReadPool` of the same database.
+    """:func:`read_participant` through an :class:`~prakerja_api.async_reads.AsyncReadPool` of the same database.
 
     ``engine`` gives the dialect the statements are compiled for and the cached reference data.
     """

@@ -29,7 +29,8 @@ def crawl_command(
     """Crawl a job board that publishes schema.org JobPosting, then ingest, deduplicate and account for every posting."""
     from jobs_ingest.crawl.runner import crawl_board
     from jobs_ingest.crawl.settings import CrawlOptions
-    from prakerja.cli import console, open_database
+    from prakerja.console import console
+    from prakerja.db import open_database
     from prakerja.db import session_factory
     from prakerja.reference.loader import reference_loaded
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from recommender.service.context import ServiceContext, service
-from recommender.service.metrics import metrics_text
-from recommender.service.schemas import Health, Readiness
+from prakerja_api.context import ServiceContext, service
+from prakerja_api.metrics import metrics_text
+from prakerja_api.schemas import Health, Readiness
 
 router = APIRouter(tags=["health"])
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from prakerja.db import session_factory
 from prakerja.models import ModelRun
 from recommender.registry import promote_run
-from recommender.service.auth import require
-from recommender.service.context import ServiceContext, service
-from recommender.service.errors import ApiError
-from recommender.service.keys import KeyHolder
-from recommender.service.schemas import ModelList, ModelRunOut, PromoteOut
+from prakerja_api.auth import require
+from prakerja_api.context import ServiceContext, service
+from prakerja_api.errors import ApiError
+from prakerja_api.keys import KeyHolder
+from prakerja_api.schemas import ModelList, ModelRunOut, PromoteOut
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 

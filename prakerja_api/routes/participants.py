@@ -20,10 +20,10 @@ from recommender.matching import (
     record_feedback,
     suggest_next_training,
 )
-from recommender.service.auth import require, resolve_participant
-from recommender.service.context import ServiceContext, service
-from recommender.service.keys import KeyHolder
-from recommender.service.schemas import (
+from prakerja_api.auth import require, resolve_participant
+from prakerja_api.context import ServiceContext, service
+from prakerja_api.keys import KeyHolder
+from prakerja_api.schemas import (
     CourseSuggestion,
     FeedbackIn,
     FeedbackOut,

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from prakerja import vocab
-from recommender.service.auth import require
-from recommender.service.context import ServiceContext, service
-from recommender.service.errors import ApiError
-from recommender.service.keys import KeyHolder
-from recommender.service.partner_batch import ingest_batch
-from recommender.service.schemas import VacancyBatchIn, VacancyBatchOut, VacancyDetail, VacancyPage, VacancyQuery
-from recommender.service.vacancy_queries import list_vacancies, vacancy_detail
+from prakerja_api.auth import require
+from prakerja_api.context import ServiceContext, service
+from prakerja_api.errors import ApiError
+from prakerja_api.keys import KeyHolder
+from prakerja_api.partner_batch import ingest_batch
+from prakerja_api.schemas import VacancyBatchIn, VacancyBatchOut, VacancyDetail, VacancyPage, VacancyQuery
+from prakerja_api.vacancy_queries import list_vacancies, vacancy_detail
 
 router = APIRouter(prefix="/v1/vacancies", tags=["vacancies"])
 

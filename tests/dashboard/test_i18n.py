@@ -15,7 +15,7 @@ from dashboard.queries.providers import LEVELS
 from prakerja import vocab
 
 SOURCE = Path(i18n.__file__).resolve().parent
-ROOT = SOURCE.parents[1]
+ROOT = SOURCE.parent
 
 
 def test_every_message_has_both_languages_and_no_blank_text():

@@ -43,14 +43,14 @@ def open_app(account: Account | None, page: str | None = None, lang: str | None 
         at.session_state["lang"] = lang
     at.run()
     if page is not None:
-        at.switch_page(f"src/dashboard/pages/{page}.py")
+        at.switch_page(f"dashboard/pages/{page}.py")
         at.run()
     return at
 
 
 def open_page_file(page: str, account: Account | None) -> AppTest:
     """The page script on its own, as if reached by URL without the navigation."""
-    at = AppTest.from_file(str(ROOT / "src" / "dashboard" / "pages" / f"{page}.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}.py"), default_timeout=TIMEOUT)
     if account is not None:
         at.session_state["account"] = account
     return at.run()

@@ -157,7 +157,7 @@ def test_per_request_reads_keep_psycopgs_prepared_statements(shared_world):
     from prakerja.db import make_engine
     from recommender.matching import catalogue_version
     from recommender.registry import promoted_run_key
-    from recommender.service.keys import revoked_prefixes, verify_key
+    from prakerja_api.keys import revoked_prefixes, verify_key
 
     engine, _ = shared_world
     if engine.dialect.driver != "psycopg":

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from service_world_builder import ServiceWorld, build_service_world, private_database
 
-from recommender.service.app import create_app
+from prakerja_api.app import create_app
 
 __all__ = ["ServiceWorld"]
 

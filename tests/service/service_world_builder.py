@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from prakerja.db import make_engine
 from prakerja.migrate import upgrade
 from prakerja.models import Participant
-from recommender.service.keys import create_key
+from prakerja_api.keys import create_key
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 WORLD_PARTICIPANTS = 200

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from prakerja.models import Participant
 from recommender.matching import UnknownId, read_served_async
 from recommender.serving_index import read_participant, read_participant_async
-from recommender.service.async_reads import AsyncReadPool
+from prakerja_api.async_reads import AsyncReadPool
 
 
 def _postgres(world):

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from prakerja.models import ApiKey
-from recommender.service.app import create_app
-from recommender.service.keys import create_key, hash_key, list_keys, revoke_key, split_key, verify_key
-from recommender.service.ratelimit import SlidingWindowLimiter
+from prakerja_api.app import create_app
+from prakerja_api.keys import create_key, hash_key, list_keys, revoke_key, split_key, verify_key
+from prakerja_api.ratelimit import SlidingWindowLimiter
 
 
 def test_keys_are_stored_as_hashes_and_verified_by_prefix(service_world):

@@ -12,7 +12,7 @@ import uvicorn
 from sqlalchemy import func, select
 
 from prakerja.models import Interaction, Vacancy
-from recommender.service.app import create_app
+from prakerja_api.app import create_app
 
 KEYED = 40  # distinct client keys, each sent 3 times at once
 UNKEYED = 20  # posts without a key: each must be stored once

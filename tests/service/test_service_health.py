@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from prakerja.db import make_engine
-from recommender.service.app import create_app
+from prakerja_api.app import create_app
 
 
 def test_health_and_readiness(service_world, service_client):

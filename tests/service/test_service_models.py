@@ -8,7 +8,7 @@ import time
 from fastapi.testclient import TestClient
 
 from recommender.registry import promote_run
-from recommender.service.app import create_app
+from prakerja_api.app import create_app
 
 
 def test_list_and_promote_switch_the_served_model(own_world):

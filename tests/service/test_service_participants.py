@@ -117,8 +117,8 @@ def test_next_training_for_the_participant_and_for_a_researcher_by_pseudonym(ser
 def test_the_answer_is_encoded_exactly_as_the_validated_response_model(service_world):
     """The route encodes plain values (no pydantic objects per request): the bytes equal the model's own JSON."""
     from recommender.matching import MatchFilters, match_participant
-    from recommender.service.routes.participants import recommendation_list_json
-    from recommender.service.schemas import RecommendationList
+    from prakerja_api.routes.participants import recommendation_list_json
+    from prakerja_api.schemas import RecommendationList
 
     compared = 0
     for pid in range(1, 30, 3):

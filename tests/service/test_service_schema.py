@@ -13,8 +13,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from recommender.service.app import create_app
-from recommender.service.keys import create_key
+from prakerja_api.app import create_app
+from prakerja_api.keys import create_key
 
 from service_world_builder import build_service_world
 

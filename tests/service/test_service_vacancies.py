@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from prakerja.db import transaction
 from prakerja.models import Quarantine, RawRow, Vacancy, VacancySource
 from prakerja.reference.loader import load_reference
-from recommender.service.app import create_app
-from recommender.service.keys import create_key
+from prakerja_api.app import create_app
+from prakerja_api.keys import create_key
 
 
 def test_list_filters_and_keyset_pages(service_world, service_client):

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from recommender.service.workers import check_port_free, listening_socket, reuse_port_available
+from prakerja_api.workers import check_port_free, listening_socket, reuse_port_available
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,7 +29,7 @@ def test_connections_spread_over_workers_and_sigterm_stops_them():
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
-        [sys.executable, "-m", "recommender.service.workers", "--app", "pid_app:create", "--port", str(port),
+        [sys.executable, "-m", "prakerja_api.workers", "--app", "pid_app:create", "--port", str(port),
          "--workers", "2", "--log-level", "warning", "--no-access-log"],
         env=env,
     )

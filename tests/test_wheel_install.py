@@ -1,0 +1,110 @@
+"""The project installs as a wheel (not editable) and works from another directory.
+
+The packages sit at the repository root, so nothing but packaging keeps a wheel
+complete: this builds one, installs it with its dependencies from the package
+registry into a fresh virtual environment, and runs the installed command in a
+folder that holds no checkout: ``--help`` lists every part's commands, ``init``
+loads the shipped reference files and migrations into a new SQLite file, and
+``dashboard`` starts Streamlit from the entry shipped inside the package.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The bin folder of a fresh venv with the project's wheel installed."""
+    work = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(work / "dist"), str(PROJECT_ROOT)],
+        check=True, cwd=work,
+    )
+    wheels = list((work / "dist").glob("prakerja_match-*.whl"))
+    assert len(wheels) == 1, wheels
+    subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True)
+    bin_dir = work / "venv" / "bin"
+    subprocess.run([str(bin_dir / "pip"), "install", "--quiet", str(wheels[0])], check=True, cwd=work)
+    return bin_dir
+
+
+def _run(bin_dir: Path, *args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(bin_dir / "prakerja"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def _clean_env(tmp_path: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRAKERJA_", "DATABASE_URL", "PYTHONPATH"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'wheel.db'}"
+    env["PRAKERJA_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def test_the_wheel_ships_every_package_and_its_files(installed, tmp_path):
+    python = installed / "python"
+    code = (
+        "import importlib.resources as r, prakerja, jobs_ingest, recommender, dashboard, prakerja_api;"
+        "print(prakerja.__file__);"
+        "print(sorted(p.name for p in r.files('prakerja_reference').iterdir()));"
+        "print(sorted(p.name for p in r.files('prakerja.migrations').joinpath('versions').iterdir()))"
+    )
+    shown = subprocess.run([str(python), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert str(PROJECT_ROOT) not in shown and "site-packages" in shown.splitlines()[0]
+    assert "regencies.csv" in shown and "skills.csv" in shown and "ATTRIBUTION.md" in shown
+    assert "0001_initial_schema.py" in shown
+
+
+def test_the_installed_command_runs_from_another_directory(installed, tmp_path):
+    env = _clean_env(tmp_path)
+    helped = _run(installed, "--help", cwd=tmp_path, env=env)
+    assert helped.returncode == 0, helped.stderr
+    for command in ("init", "ingest", "train", "recommend", "evaluate", "serve", "dashboard", "apikey"):
+        assert command in helped.stdout
+    initialised = _run(installed, "init", cwd=tmp_path, env=env)
+    assert initialised.returncode == 0, initialised.stderr
+    stats = _run(installed, "db", "stats", "--format", "json", cwd=tmp_path, env=env)
+    assert stats.returncode == 0, stats.stderr
+    assert '"regencies": 514' in stats.stdout.replace(" ", "").replace('":', '": ')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_installed_dashboard_starts(installed, tmp_path):
+    env = _clean_env(tmp_path)
+    assert _run(installed, "init", cwd=tmp_path, env=env).returncode == 0
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(installed / "prakerja"), "dashboard", "--port", str(port)], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                    assert answer.read() == b"ok"
+                    break
+            except OSError:
+                assert process.poll() is None, process.stdout.read()
+                time.sleep(1)
+        else:
+            pytest.fail("the installed dashboard did not answer within 120 s")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
