@@ -39,9 +39,17 @@ def _pg_admin_url() -> str:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """../shared/data: real scraped postings and reference files, read-only."""
+    """../shared/data: real scraped postings and reference files, read-only.
+
+    A fresh clone has no ../shared, so the tests that read it skip with one line
+    saying why; CI has the folder and sets PRAKERJA_REQUIRE_SHARED_DATA=1 so that a
+    missing folder there fails instead of silently skipping them.
+    """
     if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared data folder not found at {SHARED_DATA}; set PRAKERJA_SHARED_DATA")
+        message = f"shared data folder not found at {SHARED_DATA} (set PRAKERJA_SHARED_DATA)"
+        if os.environ.get("PRAKERJA_REQUIRE_SHARED_DATA"):
+            pytest.fail(message)
+        pytest.skip(message)
     return SHARED_DATA
 
 
