@@ -1,8 +1,9 @@
-"""Province areas for the map, from a TopoJSON file the operator gives.
+"""Province outlines for the map: the shipped ones, or a TopoJSON file the operator gives.
 
-The product ships no boundaries (their licences vary); without a file the map
-draws regencies as points from their coordinates alone. ``PRAKERJA_BOUNDARIES``
-or ``prakerja dashboard --boundaries FILE`` names the file.
+Without outlines the regency points float on white and a manager cannot tell
+where they are, so the product ships a simplified copy of the 38 provinces
+(CC BY 4.0, credited in ``data/reference/ATTRIBUTION.md``).
+``PRAKERJA_BOUNDARIES`` or ``prakerja dashboard --boundaries FILE`` replaces it.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from prakerja.errors import UserError
+from prakerja.reference.paths import REFERENCE_DIR
 
 ENV_VARIABLE = "PRAKERJA_BOUNDARIES"
+SHIPPED = REFERENCE_DIR / "provinces.topo.json"
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,13 @@ class Boundaries:
 
     topology: dict
     object_name: str
+
+    @property
+    def code_property(self) -> str | None:
+        """The property holding the province's Kemendagri code ("KODE_PROV" in the shipped file), if any."""
+        geometries = self.topology["objects"][self.object_name].get("geometries") or [{}]
+        properties = geometries[0].get("properties") or {}
+        return "KODE_PROV" if "KODE_PROV" in properties else None
 
 
 def load_boundaries(path: str | Path) -> Boundaries:
@@ -45,7 +56,11 @@ def load_boundaries(path: str | Path) -> Boundaries:
     return Boundaries(topology=data, object_name=next(iter(data["objects"])))
 
 
-def configured_boundaries() -> Boundaries | None:
-    """The operator's boundaries when ``PRAKERJA_BOUNDARIES`` is set, else None."""
-    path = os.environ.get(ENV_VARIABLE)
-    return load_boundaries(path) if path else None
+@lru_cache(maxsize=4)
+def _cached(path: str) -> Boundaries:
+    return load_boundaries(path)
+
+
+def configured_boundaries() -> Boundaries:
+    """The operator's outlines when ``PRAKERJA_BOUNDARIES`` is set, else the shipped provinces."""
+    return _cached(os.environ.get(ENV_VARIABLE) or str(SHIPPED))

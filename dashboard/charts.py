@@ -69,38 +69,42 @@ def regency_map(
     size_title: str,
     colour_title: str,
     boundaries: Boundaries | None = None,
-) -> alt.LayerChart | alt.Chart:
-    """Regencies as points sized by ``size`` and coloured by ``colour``; province areas underneath when given.
+    province_code: str | None = None,
+) -> alt.LayerChart:
+    """Regencies as points sized by ``size`` and coloured by ``colour``, over the province outlines.
 
     Suppressed regencies (no size) are drawn as small grey dots without any
-    figure, so the map keeps its shape without revealing small groups.
+    figure, so the map keeps its shape without revealing small groups. With
+    ``province_code`` only that province's outline is drawn, so the map
+    zooms to it.
     """
     visible = frame.dropna(subset=[size])
     hidden = frame[frame[size].isna()][[latitude, longitude, name]]
     small = (
         alt.Chart(hidden)
-        .mark_circle(size=12, color="#b3b6b7", opacity=0.7)
+        .mark_circle(size=14, color="#7f8c8d", opacity=0.8)
         .encode(longitude=f"{longitude}:Q", latitude=f"{latitude}:Q", tooltip=[alt.Tooltip(f"{name}:N")])
     )
     points = (
         alt.Chart(visible)
-        .mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.3)
+        .mark_circle(opacity=0.85, stroke="#333", strokeWidth=0.4)
         .encode(
             longitude=f"{longitude}:Q",
             latitude=f"{latitude}:Q",
-            size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[15, 600])),
-            color=alt.Color(f"{colour}:Q", title=colour_title, scale=alt.Scale(scheme="viridis"), legend=alt.Legend(format=".0%")),
+            size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[20, 600])),
+            color=alt.Color(f"{colour}:Q", title=colour_title, scale=alt.Scale(scheme="viridis", domainMin=0), legend=alt.Legend(format=".0%")),
             tooltip=[alt.Tooltip(f"{name}:N"), alt.Tooltip(f"{size}:Q", title=size_title, format=",.0f"), alt.Tooltip(f"{colour}:Q", title=colour_title, format=".1%")],
         )
     )
     layers = [small, points]
     if boundaries is not None:
-        areas = (
-            alt.Chart(alt.Data(values=boundaries.topology, format=alt.DataFormat(type="topojson", feature=boundaries.object_name)))
-            .mark_geoshape(fill="#eef2ee", stroke="#8a9a8a", strokeWidth=0.5)
+        areas = alt.Chart(alt.Data(values=boundaries.topology, format=alt.DataFormat(type="topojson", feature=boundaries.object_name))).mark_geoshape(
+            fill="#eef2ee", stroke="#7a8a7a", strokeWidth=0.6
         )
+        if province_code is not None and boundaries.code_property is not None:
+            areas = areas.transform_filter(f"datum.properties.{boundaries.code_property} == '{province_code}'")
         layers.insert(0, areas)
-    return alt.layer(*layers).project(type="mercator").properties(width=CHART_WIDTH, height=420)
+    return alt.layer(*layers).project(type="mercator").properties(width=CHART_WIDTH, height=460)
 
 
 def diverging_bars(frame: pd.DataFrame, label: str, value: str, label_title: str, value_title: str, top: int = 15) -> alt.Chart:

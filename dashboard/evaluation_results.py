@@ -45,6 +45,12 @@ def metric_table(report: dict) -> pd.DataFrame:
     return frame.reset_index()
 
 
+def default_differences(report: dict) -> pd.DataFrame:
+    """The default model's NDCG minus each other model's, paired over the same users, with 95% intervals."""
+    frame = _records(report, "default_minus")
+    return frame if frame.empty else frame[[MODEL, "difference", "ci_low", "ci_high"]]
+
+
 def fairness_rows(report: dict, model: str, segment: str) -> pd.DataFrame:
     """The fairness table of one model and segment with a ``gap`` flag, small groups suppressed."""
     frame = _records(report, "fairness")

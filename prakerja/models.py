@@ -514,3 +514,18 @@ class UserAccount(Base):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class SignInFailure(Base):
+    """Failed dashboard sign-ins counted per account and per client, for a growing delay.
+
+    ``key`` is "account:<username>" or "client:<address>"; a success clears
+    the account's row. Kept in the database so that every dashboard server
+    process sees the same counts.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -6,6 +6,7 @@ from dashboard import charts
 from dashboard import evaluation_results as ev
 from dashboard.background import FINISHED, job_arguments, list_jobs, start_job
 from dashboard.i18n import t
+from dashboard.labels import group_label, metric_label, segment_label
 from dashboard.session import page_header
 from dashboard.tables import DECIMAL, NUMBER, PERCENT, RUPIAH, TEXT, show_table
 
@@ -22,7 +23,16 @@ report = job.result_json()
 
 st.subheader(t("models_compared", lang))
 models = ev.metric_table(report)
-show_table(models, {c: (c, TEXT if c == ev.MODEL else DECIMAL) for c in models.columns}, lang, filename="evaluation-models.csv")
+show_table(models, {c: ("model", TEXT) if c == ev.MODEL else (metric_label(c, lang), DECIMAL) for c in models.columns}, lang, filename="evaluation-models.csv")
+differences = ev.default_differences(report)
+if not differences.empty:
+    st.caption(t("default_minus", lang, model=report.get("default_model"), metric=metric_label(f"ndcg@{report.get('k', 10)}", lang)))
+    show_table(
+        differences,
+        {ev.MODEL: ("model", TEXT), "difference": ("difference", DECIMAL), "ci_low": ("ci_low", DECIMAL), "ci_high": ("ci_high", DECIMAL)},
+        lang,
+        filename="evaluation-differences.csv",
+    )
 
 left, right = st.columns(2)
 model = left.selectbox(t("model", lang), ev.report_models(report), key="fairness_model")
@@ -30,22 +40,23 @@ segments = ev.report_segments(report)
 if not segments:
     st.info(t("no_segments", lang))
     st.stop()
-segment = right.selectbox(t("segment", lang), segments, format_func=lambda s: t(f"dim_{s}", lang), key="fairness_segment")
+segment = right.selectbox(t("segment", lang), segments, format_func=lambda s: segment_label(s, lang), key="fairness_segment")
 
 st.subheader(t("fairness_title", lang))
 st.caption(t("gap_rule", lang))
 fair = ev.fairness_rows(report, model, segment)
+fair[ev.GROUP] = fair[ev.GROUP].map(lambda g: group_label(segment, g, lang))
 if fair[ev.GAP].any():
     st.warning(t("gaps_found", lang, groups=", ".join(fair.loc[fair[ev.GAP], ev.GROUP].astype(str))))
 chart_left, chart_right = st.columns(2)
-chart_left.altair_chart(charts.group_gaps(fair, ev.GROUP, ev.EXPOSURE_RATIO, ev.GAP, t(f"dim_{segment}", lang), t("exposure_ratio", lang), 1.0), width="stretch")
+chart_left.altair_chart(charts.group_gaps(fair, ev.GROUP, ev.EXPOSURE_RATIO, ev.GAP, segment_label(segment, lang), t("exposure_ratio", lang), 1.0), width="stretch")
 if ev.WAGE_GAP_PCT in fair:
-    chart_right.altair_chart(charts.group_gaps(fair, ev.GROUP, ev.WAGE_GAP_PCT, ev.GAP, t(f"dim_{segment}", lang), t("wage_gap_pct", lang), 0.0), width="stretch")
+    chart_right.altair_chart(charts.group_gaps(fair, ev.GROUP, ev.WAGE_GAP_PCT, ev.GAP, segment_label(segment, lang), t("wage_gap_pct", lang), 0.0), width="stretch")
 fair["gap_mark"] = fair[ev.GAP].map({True: t("gap_yes", lang), False: ""})
 show_table(
     fair,
     {
-        ev.GROUP: (f"dim_{segment}", TEXT),
+        ev.GROUP: (segment_label(segment, lang), TEXT),
         ev.USERS: ("participants", NUMBER),
         "user_share": ("user_share", PERCENT),
         "exposure_share": ("exposure_share", PERCENT),
@@ -60,9 +71,8 @@ show_table(
 
 st.subheader(t("segment_metrics", lang))
 per_group = ev.segment_rows(report, model, segment)
-show_table(
-    per_group,
-    {c: (f"dim_{segment}" if c == ev.GROUP else ("participants" if c == ev.USERS else c), TEXT if c == ev.GROUP else (NUMBER if c == ev.USERS else DECIMAL)) for c in per_group.columns if c != "suppressed"},
-    lang,
-    filename=f"segments-{model}-{segment}.csv",
-)
+if not per_group.empty:
+    per_group[ev.GROUP] = per_group[ev.GROUP].map(lambda g: group_label(segment, g, lang))
+columns = {ev.GROUP: (segment_label(segment, lang), TEXT), ev.USERS: ("participants", NUMBER)}
+columns.update({c: (metric_label(c, lang), DECIMAL) for c in per_group.columns if c not in (ev.GROUP, ev.USERS, "suppressed")})
+show_table(per_group, columns, lang, filename=f"segments-{model}-{segment}.csv")

@@ -28,6 +28,7 @@ st.altair_chart(
         size_title=t("participants", lang),
         colour_title=t("hire_rate", lang),
         boundaries=boundaries,
+        province_code=account.province_code,
     ),
     width="stretch",
 )

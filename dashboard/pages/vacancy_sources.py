@@ -24,4 +24,6 @@ with right:
     st.altair_chart(charts.simple_bars(fresh, q.AGE, q.VACANCIES, t("age_days", lang), t("active_vacancies", lang)), width="stretch")
     show_table(fresh, {q.AGE: ("age_days", TEXT), q.VACANCIES: ("active_vacancies", NUMBER)}, lang, filename="vacancy-freshness.csv")
 st.subheader(t("quarantine", lang))
-show_table(cached(q.quarantine_counts), {q.SOURCE: ("source", TEXT), q.REASON: ("reason", TEXT), q.ROWS: ("rows", NUMBER)}, lang, filename="quarantine.csv")
+quarantine = cached(q.quarantine_counts)
+quarantine[q.REASON] = quarantine[q.REASON].map(lambda key: t(key, lang))
+show_table(quarantine, {q.SOURCE: ("source", TEXT), q.REASON: ("reason", TEXT), q.ROWS: ("rows", NUMBER)}, lang, filename="quarantine.csv")

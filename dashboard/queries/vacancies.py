@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, case, func, literal, select
 
+from dashboard.labels import reason_key
 from prakerja.models import Quarantine, Vacancy, VacancySource
 from recommender.features import default_now
 
@@ -62,13 +63,19 @@ def freshness(engine: Engine, province_code: str | None = None, now: dt.datetime
 
 
 def quarantine_counts(engine: Engine) -> pd.DataFrame:
-    """Quarantined rows per board and reason (reasons cut to their first words), most frequent first.
+    """Quarantined rows per board and kind of reason (a message key of :mod:`dashboard.labels`), most frequent first.
 
+    The database groups by the reason's first ``REASON_CHARS`` characters; the
+    kinds are read off those few groups here, because the ingest writes
+    reasons as free text ("foreign location: 'Makati' is outside Indonesia").
     Quarantined rows have no place yet, so a provincial manager sees the same
     national table.
     """
     reason = func.substr(Quarantine.reason, 1, REASON_CHARS)
-    query = select(Quarantine.source, reason, func.count()).group_by(Quarantine.source, reason).order_by(func.count().desc(), Quarantine.source)
+    query = select(Quarantine.source, reason, func.count()).group_by(Quarantine.source, reason)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-    return pd.DataFrame(rows, columns=[SOURCE, REASON, ROWS])
+    frame = pd.DataFrame(rows, columns=[SOURCE, REASON, ROWS])
+    frame[REASON] = frame[REASON].map(reason_key)
+    frame = frame.groupby([SOURCE, REASON], as_index=False)[ROWS].sum()
+    return frame.sort_values([ROWS, SOURCE, REASON], ascending=[False, True, True], ignore_index=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from prakerja.errors import UserError
 from prakerja.models import Province, Regency
 from prakerja.reference.paths import REFERENCE_DIR
 
@@ -24,14 +25,43 @@ def short_name(name: str) -> str:
     return _PREFIX.sub("", name).strip()
 
 
+#: Indonesia's extent with a little margin: (south, north) latitude and (west, east) longitude in degrees.
+#: Sabang lies near 95.3 E, Merauke near 141.0 E, Rote near 11.0 S, Miangas near 5.6 N.
+LATITUDE_BOUNDS = (-11.5, 6.5)
+LONGITUDE_BOUNDS = (94.5, 141.5)
+
+
 def _float(value: str) -> float | None:
     return float(value) if value not in ("", None) else None
+
+
+def check_coordinates(rows: list[dict], path: Path) -> list[dict]:
+    """Refuse a table with a place outside Indonesia's bounds, naming the place.
+
+    Why: one upstream typo (Wakatobi at longitude 23.54 instead of 123.54) put
+    a regency in Africa, squashed the map into a third of its width and gave
+    its participants distances of thousands of kilometres. Every load checks,
+    so a corrected or replaced file cannot bring such an error back silently.
+
+    Raises
+    ------
+    UserError
+        For the first place whose latitude or longitude is out of bounds.
+    """
+    for row in rows:
+        latitude, longitude = row["latitude"], row["longitude"]
+        if not (LATITUDE_BOUNDS[0] <= latitude <= LATITUDE_BOUNDS[1] and LONGITUDE_BOUNDS[0] <= longitude <= LONGITUDE_BOUNDS[1]):
+            raise UserError(
+                f"{path}: {row['code']} {row['name']} lies at latitude {latitude}, longitude {longitude}, outside Indonesia "
+                f"(latitude {LATITUDE_BOUNDS[0]} to {LATITUDE_BOUNDS[1]}, longitude {LONGITUDE_BOUNDS[0]} to {LONGITUDE_BOUNDS[1]}); fix the file"
+            )
+    return rows
 
 
 def read_provinces(path: Path | None = None) -> list[dict]:
     path = path or REFERENCE_DIR / "provinces.csv"
     with open(path, newline="", encoding="utf-8") as handle:
-        return [
+        rows = [
             {
                 "code": row["id"],
                 "name": row["name"],
@@ -44,6 +74,7 @@ def read_provinces(path: Path | None = None) -> list[dict]:
             }
             for row in csv.DictReader(handle)
         ]
+    return check_coordinates(rows, path)
 
 
 def read_regencies(path: Path | None = None) -> list[dict]:
@@ -70,7 +101,7 @@ def read_regencies(path: Path | None = None) -> list[dict]:
                     "urban": kind == "kota" or dense,
                 }
             )
-    return rows
+    return check_coordinates(rows, path)
 
 
 def load_regions(session: Session) -> dict[str, int]:

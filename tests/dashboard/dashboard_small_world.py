@@ -92,9 +92,9 @@ def _vacancies(session) -> None:
             VacancySource(vacancy_id=1, source="kalibrr", source_id="k1", first_seen=NOW, last_seen=NOW - dt.timedelta(days=1)),
             VacancySource(vacancy_id=2, source="dealls", source_id="d2", first_seen=NOW, last_seen=NOW - dt.timedelta(days=2)),
             VacancySource(vacancy_id=3, source="vidio", source_id="v3", first_seen=NOW, last_seen=NOW - dt.timedelta(days=100), status="removed"),
-            Quarantine(source="dealls", raw={"row": 1}, reason="no title"),
-            Quarantine(source="dealls", raw={"row": 2}, reason="no title"),
-            Quarantine(source="vidio", raw={"row": 3}, reason="salary not understood"),
+            Quarantine(source="dealls", raw={"row": 1}, reason="foreign location: 'Makati' is outside Indonesia"),
+            Quarantine(source="dealls", raw={"row": 2}, reason="foreign location: 'Singapore' is outside Indonesia"),
+            Quarantine(source="vidio", raw={"row": 3}, reason="unreadable salary: 'lima juta' (from 'lima juta')"),
         ]
     )
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from dashboard import charts
-from dashboard.boundaries import ENV_VARIABLE, configured_boundaries, load_boundaries
+from dashboard.boundaries import ENV_VARIABLE, SHIPPED, configured_boundaries, load_boundaries
 from prakerja.errors import UserError
 
 REGENCIES = pd.DataFrame(
@@ -27,7 +27,7 @@ def _layer_values(spec: dict, layer: dict) -> list[dict]:
     return spec["datasets"][layer["data"]["name"]]
 
 
-def test_map_draws_points_from_coordinates_without_boundaries():
+def test_map_draws_points_from_coordinates():
     spec = charts.regency_map(REGENCIES, **MAP_ARGS).to_dict()
     small, points = spec["layer"]
     assert points["mark"]["type"] == "circle"
@@ -50,9 +50,60 @@ def test_map_layers_province_areas_from_the_operators_topojson(shared_data):
     assert points["mark"]["type"] == "circle"
 
 
+def test_the_map_has_the_shipped_province_outlines_as_its_base(monkeypatch):
+    monkeypatch.delenv(ENV_VARIABLE, raising=False)
+    boundaries = configured_boundaries()
+    assert boundaries.topology["type"] == "Topology"
+    geometries = boundaries.topology["objects"][boundaries.object_name]["geometries"]
+    assert len(geometries) == 38 and len({g["properties"]["KODE_PROV"] for g in geometries}) == 38
+    assert SHIPPED.stat().st_size < 1_000_000  # simplified: a page loads it with the map
+    assert "CC BY 4.0" in (SHIPPED.parent / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    spec = charts.regency_map(REGENCIES, **MAP_ARGS, boundaries=boundaries).to_dict()
+    assert spec["layer"][0]["mark"]["type"] == "geoshape" and "transform" not in spec["layer"][0]
+    zoomed = charts.regency_map(REGENCIES, **MAP_ARGS, boundaries=boundaries, province_code="35").to_dict()
+    assert zoomed["layer"][0]["transform"] == [{"filter": "datum.properties.KODE_PROV == '35'"}]
+
+
+def test_the_shipped_outlines_contain_every_regency_point():
+    """Each regency lies in its own province's outline box, give or take a degree (small islands such as Kepulauan Seribu are not outlined)."""
+    import json
+
+    from prakerja.reference.regions import read_regencies
+
+    topology = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    (scale_x, scale_y), (shift_x, shift_y) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x * scale_x + shift_x, y * scale_y + shift_y))
+        arcs.append(points)
+    boxes = {}
+    for geometry in topology["objects"]["provinces"]["geometries"]:
+        indices = []
+
+        def collect(item):
+            if isinstance(item, int):
+                indices.append(item if item >= 0 else ~item)
+            else:
+                for inner in item:
+                    collect(inner)
+
+        collect(geometry["arcs"])
+        xs = [p[0] for i in indices for p in arcs[i]]
+        ys = [p[1] for i in indices for p in arcs[i]]
+        boxes[geometry["properties"]["KODE_PROV"]] = (min(xs) - 1, max(xs) + 1, min(ys) - 1, max(ys) + 1)
+    outside = [
+        row["name"] for row in read_regencies()
+        if not (boxes[row["province_code"]][0] <= row["longitude"] <= boxes[row["province_code"]][1] and boxes[row["province_code"]][2] <= row["latitude"] <= boxes[row["province_code"]][3])
+    ]
+    assert outside == []
+
+
 def test_boundaries_file_errors_are_user_errors(tmp_path, monkeypatch):
     monkeypatch.delenv(ENV_VARIABLE, raising=False)
-    assert configured_boundaries() is None
     with pytest.raises(UserError, match="does not exist"):
         load_boundaries(tmp_path / "none.json")
     bad = tmp_path / "bad.json"
