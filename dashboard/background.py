@@ -39,7 +39,7 @@ def jobs_folder() -> Path:
 def job_arguments(kind: str, *, algorithm: str = "blend", trials: int = 10, promote: bool = False) -> list[str]:
     """The ``prakerja`` arguments of a job; only these three kinds may be started from a page."""
     if kind == "train":
-        return ["train", "--algorithm", algorithm, "--promote" if promote else "--no-promote", "--notes", "started from the dashboard"]
+        return ["train", "--algorithm", algorithm, "--promote" if promote else "--no-promote", "--notes", "dashboard"]
     if kind == "tune":
         if not 1 <= trials <= 500:
             raise UserError("trials must be between 1 and 500")

@@ -55,6 +55,9 @@ QUARANTINE_REASONS = (
     (re.compile(r"too long|longer than", re.IGNORECASE), "reason_too_long"),
 )
 OTHER_REASON = "reason_other"
+#: Notes the product itself writes on model runs (``prakerja evaluate``, a training started from the dashboard).
+_EVALUATION_NOTE = re.compile(r"^evaluation of (?P<model>\S+) on the (?P<split>\S+) split(?P<default> \(default)?")
+DASHBOARD_NOTES = ("dashboard", "started from the dashboard")
 
 
 def segment_label(segment: str, lang: str) -> str:
@@ -104,3 +107,16 @@ def reason_key(reason: str) -> str:
 def reason_label(reason: str, lang: str) -> str:
     """A quarantine reason's kind in the reader's language."""
     return t(reason_key(reason), lang)
+
+
+def note_label(note: str | None, lang: str) -> str:
+    """A run's note in the reader's language when the product wrote it; a person's own note as written."""
+    if not note:
+        return ""
+    if note in DASHBOARD_NOTES:
+        return t("note_dashboard", lang)
+    match = _EVALUATION_NOTE.match(note)
+    if match is None:
+        return note
+    text = t("note_evaluation", lang, model=match["model"], split=t(f"split_{match['split']}", lang) if has_message(f"split_{match['split']}") else match["split"])
+    return text + (t("note_default", lang) if match["default"] else "")

@@ -30,10 +30,13 @@ def train(
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when a promoted model already exists."),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, max=1000, help="LightFM epochs (lightfm and blend)."),
     notes: Optional[str] = typer.Option(None, "--notes", help="Free text stored with the run."),
+    holdout: bool = typer.Option(
+        True, "--holdout/--no-holdout", help="Also measure the configuration on the validation and test periods (stored with the run)."
+    ),
 ) -> None:
-    """Train a recommender on the whole database, record the run and (by default) promote it."""
+    """Train a recommender on the whole database, record the run with its validation and test metrics, and (by default) promote it."""
     from prakerja.db import open_database
-    from recommender.dataset import Dataset
+    from recommender.features import load_dataset
     from recommender.models import make_model
     from recommender.registry import promoted_run_id, record_run
 
@@ -45,7 +48,7 @@ def train(
         if existing is not None:
             console.print(f"a promoted model exists (run {existing}); nothing to do")
             return
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     if dataset.n_items == 0 or dataset.n_users == 0:
         raise UserError("the database holds no participants or no vacancies; run `prakerja init --demo` or ingest vacancies first")
     params: dict = {}
@@ -60,6 +63,14 @@ def train(
         model.fit(dataset)
     seconds = time.perf_counter() - started
     metrics = {"train_seconds": round(seconds, 2), "interactions": len(dataset.interactions), "users": dataset.n_users, "items": dataset.n_items}
+    if holdout:
+        from recommender.evaluation import holdout_metrics
+
+        try:
+            with console.status("measuring the same configuration on the validation and test periods"):
+                metrics["holdout"] = holdout_metrics(engine, lambda: make_model(algorithm, **params))
+        except UserError as exc:  # a log too short to split: the run is still worth keeping
+            console.print(f"no validation/test metrics: {exc}", highlight=False)
     run_id = record_run(engine, model, dataset, metrics=metrics, notes=notes, promote=promote)
     state = "promoted" if promote else "not promoted"
     console.print(f"run {run_id}: {algorithm} trained in {seconds:.1f}s on {len(dataset.interactions):,} interactions ({state})")
@@ -75,14 +86,16 @@ def recommend(
 ) -> None:
     """Top-k vacancies for one participant, with the reasons for each."""
     from prakerja.db import open_database
-    from recommender.matching import MatchFilters, match_participant, suggest_next_training
+    from recommender.filters import ItemFilters
+    from recommender.next_training import suggest_next_training
+    from recommender.participant_list import match_participant
 
     if fmt not in ("table", "json"):
         raise UserError(f"--format must be 'table' or 'json', not {fmt!r}")
     engine = open_database()
-    filters = MatchFilters(k=k, province_only=province_only, radius_km=radius_km, min_wage=min_wage)
-    results = match_participant(engine, participant_id, filters)
-    advice = suggest_next_training(engine, participant_id, filters)
+    filters = ItemFilters(province_only=province_only, radius_km=radius_km, min_wage=min_wage)
+    results = match_participant(engine, participant_id, filters, k)
+    advice = suggest_next_training(engine, participant_id, filters, k)
     if fmt == "json":
         payload = {
             "participant_id": participant_id,

@@ -50,6 +50,7 @@ from recommender.fairness import fairness_table, segment_metrics, vacancy_wage
 from recommender.filters import ItemFilters
 from recommender.metrics import NDCG, bootstrap_interval, calc_metrics, default_metrics, ranking_metrics
 from recommender.splitters import TemporalSplitter, WaveSplitter, cold_items, validation_splitter
+from recommender.features import load_dataset
 
 #: Labels of the parts of the test log every table reports.
 WARM, COLD = "warm", "cold"
@@ -505,7 +506,7 @@ def database_split(engine, splitter: TemporalSplitter | None = None) -> Evaluati
         raise UserError("the database holds no interactions to evaluate on; load some first (e.g. `prakerja init --demo`)")
     splitter = splitter or TemporalSplitter()
     cut = splitter.cut(log)
-    at_cut = Dataset.from_database(engine, as_of=cut)
+    at_cut = load_dataset(engine, as_of=cut)
     split = temporal_split(
         at_cut.with_interactions(log),
         TemporalSplitter(test_start=cut, filter_already_seen=splitter.filter_already_seen),
@@ -542,7 +543,7 @@ def database_wave_split(engine, test_waves: int = 1) -> EvaluationSplit:
 
     from prakerja.models import Participant
 
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     if dataset.interactions.empty:
         raise UserError("the database holds no interactions to evaluate on; load some first (e.g. `prakerja init --demo`)")
     with engine.connect() as connection:
@@ -599,6 +600,40 @@ def record_run(engine, result: ModelResult, split: EvaluationSplit, report: Eval
         + (" (default, chosen on validation)" if result.name == report.default_model else ""),
         save_artifact=False,
     )
+
+
+def holdout_metrics(engine, factory: Callable[[], Recommender], k: int = 10) -> dict:
+    """Validation and test metrics of a configuration, for a run trained on everything.
+
+    A trained run has seen every interaction, so it cannot be measured on its
+    own data; the same configuration fitted on the temporal split's training
+    part (and on its validation part) says how it ranks later interactions,
+    on the same split as ``prakerja evaluate``. Test NDCG carries a 95%
+    bootstrap interval over users.
+    """
+    split = database_split(engine)
+    tested = run_model("holdout", factory(), split, k)
+    ndcg = f"ndcg@{k}"
+    _, low, high = bootstrap_interval(tested.per_user[ndcg])
+    test = {name: _none_if_nan(value) for name, value in tested.metrics.items()}
+    test.update({f"{ndcg} ci_low": _none_if_nan(low), f"{ndcg} ci_high": _none_if_nan(high), "test_users": int(len(tested.per_user))})
+    result = {"k": k, "split": split.summary(), "test": test}
+    inner = validation_split(split)
+    if len(inner.test_users):
+        validated = run_model("holdout", factory(), inner, k)
+        result["validation"] = {name: _none_if_nan(value) for name, value in validated.metrics.items()}
+    return json_safe_floats(result)
+
+
+def json_safe_floats(value):
+    """Nested metrics with numpy numbers as plain floats and NaN as None (PostgreSQL's JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {key: json_safe_floats(inner) for key, inner in value.items()}
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 def _rows_of(frame: pd.DataFrame | None, model: str) -> pd.DataFrame | None:

@@ -221,7 +221,8 @@ def test_participant_sees_own_trainings_and_saved_vacancies(small_world):
 def test_model_runs_are_flattened_for_side_by_side(small_world):
     engine, _ = small_world
     runs = research.model_runs(engine)
-    assert runs.loc[0, research.RUN] == 1 and runs.loc[0, "param.k"] == 1 and runs.loc[0, "metric.ndcg"] == 0.5
+    assert runs.loc[0, research.RUN] == 1 and runs.loc[0, research.PARAMS] == {"k": 1} and runs.loc[0, research.TEST] == {"ndcg": 0.5}
+    assert runs.loc[0, research.KIND] == research.EVALUATION  # no model file: it cannot be served
     assert research.participant_by_pseudonym(engine, "ps0001") == 1
     assert research.participant_by_pseudonym(engine, "nobody") is None
 
