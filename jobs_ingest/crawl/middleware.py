@@ -2,6 +2,9 @@
 
 - :class:`ConditionalRequestMiddleware` makes every page request conditional on
   the validators the previous crawl stored, so unchanged pages answer 304.
+- :class:`SameBoardMiddleware` drops every request (link, redirect, sitemap
+  entry) that leaves the start URL's host and port, before robots.txt or the
+  page is fetched for it;
 - :class:`DownloadFailureMiddleware` reports a page whose download failed for
   good (timeout, refused connection) to the spider, which counts it and keeps
   what the page said last time from being marked removed.
@@ -16,6 +19,7 @@ from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
 
+from jobs_ingest.crawl.addresses import same_board
 from jobs_ingest.crawl.spider import ENTRY
 from jobs_ingest.crawl.summary import exception_reason
 
@@ -29,6 +33,17 @@ class _CrawlerMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+
+class SameBoardMiddleware(_CrawlerMiddleware):
+    """Refuse requests off the board's host and port (Scrapy's off-site filter compares hosts only)."""
+
+    def process_request(self, request, spider=None) -> None:
+        spider = spider or self.crawler.spider
+        if not same_board(request.url, spider.options.url):
+            spider.off_board(request.url)
+            raise IgnoreRequest(f"off the board: {request.url}")
+        return None
 
 
 class ConditionalRequestMiddleware(_CrawlerMiddleware):

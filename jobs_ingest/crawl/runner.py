@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from jobs_ingest.crawl.addresses import check_start_address
 from jobs_ingest.crawl.launcher import FreshProcess, ProcessTimeout, WarmProcesses
 from jobs_ingest.crawl.robots import with_crawl_delay
 from jobs_ingest.crawl.run import CrawlJob
@@ -135,6 +136,7 @@ def crawl_board(
     -------
     CrawlReport
     """
+    check_start_address(options.url, allow_private=options.allow_private)  # before robots.txt is fetched
     options = with_crawl_delay(options)
     state_path = state_path or default_state_path(options.source)
     log_path = state_path.with_suffix(".log")
@@ -179,6 +181,7 @@ def collect_records(
         When the process exits with an error or overruns ``process_timeout``; the
         message ends with the tail of its log.
     """
+    check_start_address(options.url, allow_private=options.allow_private)
     state_out.parent.mkdir(parents=True, exist_ok=True)
     job = CrawlJob(
         options=options,

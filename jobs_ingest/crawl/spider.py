@@ -37,6 +37,8 @@ NOT_MODIFIED = 304
 GONE = (404, 410)
 # Request meta marking the way into the board: the start page, robots.txt-named sitemaps, sitemaps.
 ENTRY = "prakerja_entry"
+# Request meta: how many links away from the start page (or the sitemap) a page is.
+DEPTH = "prakerja_depth"
 
 
 class JobBoardSpider(Spider):
@@ -61,7 +63,7 @@ class JobBoardSpider(Spider):
         The start page or a sitemap could not be read, or the way in was never read at
         all (say the start page redirected off the board): the crawl is incomplete.
     truncated
-        ``max_pages`` left pages out: the crawl is incomplete.
+        ``max_pages`` or ``max_depth`` left pages out: the crawl is incomplete.
     """
 
     name = "prakerja_job_board"
@@ -90,12 +92,18 @@ class JobBoardSpider(Spider):
         if self.options.sitemap:
             yield self._sitemap_request(self.options.url)
         else:
-            for request in self.page_requests([self.options.url]):
+            for request in self.page_requests([self.options.url], depth=0):
                 request.meta[ENTRY] = True
                 yield request
 
-    def page_requests(self, urls: Iterable[str]) -> list[Request]:
-        """Requests for pages not requested yet, within ``max_pages`` (robots.txt and sitemaps do not count)."""
+    def page_requests(self, urls: Iterable[str], *, depth: int = 1) -> list[Request]:
+        """Requests for pages not requested yet, within ``max_pages`` (robots.txt and sitemaps do not count)
+        and ``max_depth`` links of the start page."""
+        urls = list(urls)
+        if urls and self.options.max_depth is not None and depth > self.options.max_depth:
+            self.truncated = True
+            self._count("pages_too_deep")
+            return []
         requests = []
         for url in urls:
             key = canonicalize_url(url)
@@ -105,8 +113,13 @@ class JobBoardSpider(Spider):
                 self.truncated = True
                 break
             self._requested_pages.add(key)
-            requests.append(Request(url, callback=self.parse_page))
+            requests.append(Request(url, callback=self.parse_page, meta={DEPTH: depth}))
         return requests
+
+    def off_board(self, url: str) -> None:
+        """Count a request to another host or port, dropped (see :class:`~.middleware.SameBoardMiddleware`)."""
+        self._count("off_board")
+        self.logger.info("not following %s: another host or port than the board's", url)
 
     def _sitemap_request(self, url: str) -> Request:
         return Request(url, callback=self.parse_sitemap, meta={ENTRY: True})
@@ -156,7 +169,7 @@ class JobBoardSpider(Spider):
         """Account for one page: parse it, replay it (304), note it gone (404/410) or failed."""
         entry = bool(response.meta.get(ENTRY))
         if response.status == NOT_MODIFIED:
-            yield from self._replay_unchanged(response.url, entry=entry)
+            yield from self._replay_unchanged(response.url, entry=entry, depth=_depth(response))
         elif response.status in GONE and not entry:
             self._count("pages_gone")
         elif response.status >= 300:
@@ -173,7 +186,7 @@ class JobBoardSpider(Spider):
                 self._count("pages_without_postings")
             self.state.pages[response.url] = page
             yield from self._emit(page.records, from_cache=False)
-            yield from self.page_requests(page.links)
+            yield from self.page_requests(page.links, depth=_depth(response) + 1)
 
     def _read_page(self, response) -> PageState:
         """The records and links of a downloaded page, with its validators, as the next crawl remembers it."""
@@ -201,7 +214,7 @@ class JobBoardSpider(Spider):
             return []
         return [link.url for link in self._links.extract_links(response) if not link.nofollow]
 
-    def _replay_unchanged(self, url: str, *, entry: bool) -> Iterator[Any]:
+    def _replay_unchanged(self, url: str, *, entry: bool, depth: int = 0) -> Iterator[Any]:
         remembered = self.previous_state.pages.get(url)
         if remembered is None:
             yield from self.page_failed(url, "304 Not Modified, but nothing remembered of the page", entry=entry)
@@ -210,7 +223,7 @@ class JobBoardSpider(Spider):
         self._way_in_read = self._way_in_read or entry
         self.state.pages[url] = remembered
         yield from self._emit(remembered.records, from_cache=True)
-        yield from self.page_requests(remembered.links)
+        yield from self.page_requests(remembered.links, depth=depth + 1)
 
     def page_failed(self, url: str, reason: str, *, entry: bool = False) -> list[Request]:
         """Count a page that could not be read and keep what it said last time.
@@ -257,6 +270,11 @@ class JobBoardSpider(Spider):
 
     def _count(self, name: str) -> None:
         self.crawler.stats.inc_value(STATS_PREFIX + name)
+
+
+def _depth(response) -> int:
+    """The depth of the page ``response`` answers (0 for the start page)."""
+    return int(response.meta.get(DEPTH, 0))
 
 
 def _says_nofollow(response) -> bool:

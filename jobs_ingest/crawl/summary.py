@@ -51,6 +51,10 @@ class CrawlSummary:
         Unreadable JSON-LD blocks that do not mention JobPosting.
     duplicate_postings
         Postings whose source id was already passed on earlier in this crawl.
+    pages_too_deep
+        Pages whose links were not followed: they lie beyond ``max_depth``.
+    off_board
+        Requests (links, redirects, sitemap entries) to another host or port, not followed.
     kept_source_ids
         Source ids (and URLs) of failed pages: not seen, but not to be marked removed.
     """
@@ -65,6 +69,8 @@ class CrawlSummary:
     rejected_blocks: int = 0
     ignored_blocks: int = 0
     duplicate_postings: int = 0
+    pages_too_deep: int = 0
+    off_board: int = 0
     requests: int = 0
     robots_forbidden: int = 0
     retries: int = 0
@@ -88,7 +94,9 @@ class CrawlSummary:
         """Why the crawl ended, in words for the report."""
         if self.entry_failed:
             return "start page or sitemap unreadable"
-        return "max pages reached" if self.truncated else self.finish_reason
+        if self.truncated:
+            return "max depth reached" if self.pages_too_deep else "max pages reached"
+        return self.finish_reason
 
     @classmethod
     def counter_names(cls) -> list[str]:

@@ -44,6 +44,7 @@ from jobs_ingest.crawl.serialization import read_records
 from jobs_ingest.crawl.settings import CrawlOptions
 from jobs_ingest.records import RawPosting, RejectedRow
 from prakerja.db import make_engine, transaction
+from prakerja.errors import UserError
 from prakerja.migrate import upgrade
 from prakerja.models import Quarantine, Skill, Vacancy, VacancySkill, VacancySource
 from prakerja.reference.loader import load_reference
@@ -79,6 +80,7 @@ class FixtureBoard:
         self.failing_paths: set[str] = set()
         self.redirects: dict[str, str] = {}
         self.robots_text: str | None = None  # served instead of fixture_board/robots.txt
+        self.pages: dict[str, str] = {}  # extra pages (path -> HTML or XML; {{BASE}} replaced)
         self.phase2 = False
         self.requests: list[LoggedRequest] = []
         self._lock = threading.Lock()
@@ -117,6 +119,15 @@ class FixtureBoard:
         return candidate
 
 
+ENDLESS = "/tanpa-akhir/"
+
+
+def endless_page(path: str) -> str:
+    """Page N of a pagination that never ends: a link to page N + 1."""
+    number = int(path.removeprefix(ENDLESS).removesuffix(".html") or 0)
+    return f'<html><body><a href="{ENDLESS}{number + 1}.html">berikutnya</a></body></html>'
+
+
 def _handler_for(board: FixtureBoard) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -128,6 +139,11 @@ def _handler_for(board: FixtureBoard) -> type[BaseHTTPRequestHandler]:
             if path == "/robots.txt" and board.robots_text is not None:
                 board.log(LoggedRequest(path, 200, user_agent, conditional))
                 return self._send(200, board.robots_text.encode(), CONTENT_TYPES[".txt"], {})
+            if path in board.pages or path.startswith(ENDLESS):
+                board.log(LoggedRequest(path, 200, user_agent, conditional))
+                text = board.pages.get(path) or endless_page(path)
+                content_type = CONTENT_TYPES[".xml" if path.endswith(".xml") else ".html"]
+                return self._send(200, text.replace("{{BASE}}", board.base_url).encode(), content_type, {})
             if path in board.redirects:
                 board.log(LoggedRequest(path, 301, user_agent, conditional))
                 return self._send(301, b"", None, {"Location": board.redirects[path]})
@@ -214,7 +230,7 @@ def crawl_launcher():
 
 
 def board_options(board: FixtureBoard, **overrides) -> CrawlOptions:
-    settings = dict(delay=0.0, timeout=DOWNLOAD_TIMEOUT, retries=1, concurrency=2, log_level="DEBUG")
+    settings = dict(delay=0.0, timeout=DOWNLOAD_TIMEOUT, retries=1, concurrency=2, log_level="DEBUG", allow_private=True)
     settings.update(overrides)
     return CrawlOptions.for_url(board.base_url + "/", source=SOURCE, **settings)
 
@@ -353,6 +369,7 @@ def test_crawl_the_board_three_times_into_the_database(ingest_engine, board, tmp
 def test_sitemap_crawl_reads_the_listed_pages_only(board, tmp_path, crawl_launcher):
     options = CrawlOptions.for_url(
         board.base_url + "/robots.txt", source=SOURCE, sitemap=True, delay=0.0, timeout=DOWNLOAD_TIMEOUT, retries=0,
+        allow_private=True,
     )
     crawled = collect_records(options, state_in=None, state_out=tmp_path / "state.json", workdir=tmp_path, launcher=crawl_launcher)
     fetched = [entry.path for entry in board.take_log()]
@@ -449,7 +466,8 @@ def test_a_bad_crawl_url_is_one_line(tmp_path):
 def test_a_start_page_redirected_off_the_board_is_not_a_complete_crawl(board, tmp_path, crawl_launcher):
     # "localhost" is another host to the crawler: the redirect is filtered as off-site
     board.redirects["/pindah.html"] = board.base_url.replace("127.0.0.1", "localhost") + "/"
-    options = CrawlOptions.for_url(board.base_url + "/pindah.html", source=SOURCE, delay=0.0, timeout=DOWNLOAD_TIMEOUT)
+    options = CrawlOptions.for_url(board.base_url + "/pindah.html", source=SOURCE, delay=0.0, timeout=DOWNLOAD_TIMEOUT,
+                                   allow_private=True)
     crawled = collect_records(options, state_in=None, state_out=tmp_path / "state.json", workdir=tmp_path, launcher=crawl_launcher)
     assert [entry.path for entry in board.take_log()] == ["/robots.txt", "/pindah.html"]
     assert crawled.summary.entry_failed and not crawled.summary.complete
@@ -459,7 +477,8 @@ def test_a_start_page_redirected_off_the_board_is_not_a_complete_crawl(board, tm
 def test_the_delay_spaces_requests_to_the_board(board, tmp_path, crawl_launcher):
     delay = 0.25
     options = CrawlOptions.for_url(board.base_url + "/sitemap-lowongan.xml", source=SOURCE, sitemap=True,
-                                   max_pages=4, delay=delay, concurrency=4, timeout=DOWNLOAD_TIMEOUT, retries=0)
+                                   max_pages=4, delay=delay, concurrency=4, timeout=DOWNLOAD_TIMEOUT, retries=0,
+                                   allow_private=True)
     collect_records(options, state_in=None, state_out=tmp_path / "state.json", workdir=tmp_path, launcher=crawl_launcher)
     times = [entry.at for entry in board.take_log() if entry.path.startswith("/lowongan/")]
     assert len(times) == 4
@@ -495,7 +514,7 @@ def test_last_modified_alone_is_enough_for_an_incremental_crawl(tmp_path, crawl_
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         options = CrawlOptions.for_url(f"http://127.0.0.1:{server.server_address[1]}/", source=SOURCE, delay=0.0,
-                                       timeout=5.0, retries=0)
+                                       timeout=5.0, retries=0, allow_private=True)
         state = tmp_path / "state.json"
         (tmp_path / "first").mkdir()
         (tmp_path / "second").mkdir()
@@ -533,3 +552,45 @@ def test_no_crawl_delay_from_an_unreachable_board():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     assert crawl_delay(f"http://127.0.0.1:{port}/", "prakerja-match-bot/0.1", timeout=2.0) is None
+
+
+# --------------------------------------------------------------------------
+# bounds (issue 14): depth, host and port, private addresses
+# --------------------------------------------------------------------------
+
+
+def test_an_endless_pagination_stops_at_the_depth_limit(board, tmp_path, crawl_launcher):
+    options = board_options(board, max_depth=5)
+    options = dataclasses.replace(options, url=board.base_url + ENDLESS + "0.html")
+    crawled = collect_records(options, state_in=None, state_out=tmp_path / "state.json", workdir=tmp_path,
+                              launcher=crawl_launcher)
+    fetched = [entry.path for entry in board.take_log() if entry.path.startswith(ENDLESS)]
+    assert fetched == [f"{ENDLESS}{n}.html" for n in range(6)]  # depth 0 (start) to 5
+    assert crawled.summary.truncated and not crawled.summary.complete
+    assert crawled.summary.end == "max depth reached"
+
+
+def test_redirects_and_sitemap_entries_to_another_port_are_not_followed(board, tmp_path, crawl_launcher):
+    with FixtureBoard(slow_seconds=SLOW_SECONDS) as other:  # same host (127.0.0.1), another port
+        board.redirects["/pindah.html"] = other.base_url + "/"
+        board.pages["/peta.xml"] = (
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{other.base_url}/lowongan/kurir-surabaya.html</loc></url>"
+            "<url><loc>{{BASE}}/lowongan/operator-produksi.html</loc></url>"
+            "<url><loc>{{BASE}}/pindah.html</loc></url></urlset>"
+        )
+        options = board_options(board, sitemap=True)
+        options = dataclasses.replace(options, url=board.base_url + "/peta.xml")
+        crawled = collect_records(options, state_in=None, state_out=tmp_path / "state.json", workdir=tmp_path,
+                                  launcher=crawl_launcher)
+        assert other.take_log() == []
+    fetched = [entry.path for entry in board.take_log()]
+    assert "/lowongan/operator-produksi.html" in fetched and "/pindah.html" in fetched
+    assert crawled.summary.off_board == 2  # the sitemap entry and the redirect
+
+
+def test_a_private_start_address_is_refused_without_allow_private(board, tmp_path, crawl_launcher):
+    options = dataclasses.replace(board_options(board), allow_private=False)
+    with pytest.raises(UserError, match=r"127\.0\.0\.1 .*--allow-private"):
+        collect_records(options, state_in=None, state_out=tmp_path / "state.json", workdir=tmp_path, launcher=crawl_launcher)
+    assert board.take_log() == []  # not even robots.txt was fetched

@@ -10,7 +10,15 @@ import pytest
 
 from jobs_ingest.crawl.mapping import MAPPING_VERSION
 from jobs_ingest.crawl.serialization import read_records, record_from_json, record_to_json
-from jobs_ingest.crawl.settings import USER_AGENT, CrawlOptions, scrapy_settings
+from jobs_ingest.crawl.addresses import check_start_address, same_board
+from jobs_ingest.crawl.settings import (
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_TIME_LIMIT,
+    USER_AGENT,
+    CrawlOptions,
+    scrapy_settings,
+)
 from jobs_ingest.crawl.state import CrawlState, PageState, default_state_path
 from jobs_ingest.crawl.summary import CrawlSummary
 from jobs_ingest.records import RawPosting, RejectedRow
@@ -38,7 +46,9 @@ def test_source_defaults_to_the_host_and_settings_are_polite():
     assert settings["USER_AGENT"] == USER_AGENT and USER_AGENT.startswith("prakerja-match-bot/0.1 (+https://")
     assert settings["AUTOTHROTTLE_ENABLED"] is True and settings["DOWNLOAD_DELAY"] == 1.0
     assert (settings["RETRY_TIMES"], settings["DOWNLOAD_TIMEOUT"]) == (2, 30.0)
-    assert settings["CLOSESPIDER_TIMEOUT"] == 0  # no limit
+    # bounded by default: an endless pagination or link trap ends, incomplete
+    assert (options.max_pages, options.max_depth, options.time_limit) == (DEFAULT_MAX_PAGES, DEFAULT_MAX_DEPTH, DEFAULT_TIME_LIMIT)
+    assert settings["CLOSESPIDER_TIMEOUT"] == DEFAULT_TIME_LIMIT > 0 and options.allow_private is False
 
 
 def test_limits_reach_scrapy():
@@ -56,6 +66,7 @@ def test_limits_reach_scrapy():
         ("ftp://loker.example.id/", {}, "http(s) address"),
         ("loker.example.id/lowongan", {}, "http(s) address"),
         ("https://loker.example.id/", {"max_pages": 0}, "--max-pages"),
+        ("https://loker.example.id/", {"max_depth": -1}, "--max-depth"),
         ("https://loker.example.id/", {"delay": -1.0}, "--delay"),
         ("https://loker.example.id/", {"source": "x" * 61}, "source name"),
     ],
@@ -63,6 +74,35 @@ def test_limits_reach_scrapy():
 def test_bad_options_are_user_errors(url, options, message):
     with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
         CrawlOptions.for_url(url, **options)
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:5432/", "http://localhost:8000/", "http://10.1.2.3/", "http://192.168.1.1/lowongan",
+    "http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/", "http://[fe80::1]/", "http://0.0.0.0/",
+    "http://[::ffff:127.0.0.1]/",
+])
+def test_private_loopback_and_link_local_start_addresses_are_refused(url):
+    with pytest.raises(UserError, match="--allow-private"):
+        check_start_address(url, allow_private=False)
+    check_start_address(url, allow_private=True)
+
+
+def test_a_public_start_address_passes():
+    check_start_address("http://93.184.216.34/", allow_private=False)
+    check_start_address("https://no-such-board.invalid/", allow_private=False)  # unresolvable: the crawl reports it
+
+
+@pytest.mark.parametrize(("url", "followed"), [
+    ("https://loker.example.id/lowongan/1", True),
+    ("http://loker.example.id/lowongan/1", True),  # http and https on their default ports: one board
+    ("https://LOKER.example.id:443/x", True),
+    ("https://loker.example.id:8443/x", False),  # another port of the same host
+    ("https://cdn.loker.example.id/x", False),
+    ("https://evil.example/x", False),
+    ("ftp://loker.example.id/x", False),
+])
+def test_only_the_start_host_and_port_are_followed(url, followed):
+    assert same_board(url, "https://loker.example.id/") is followed
 
 
 # --------------------------------------------------------------------------
