@@ -98,7 +98,7 @@ def main(argv: list[str]) -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         options = CrawlOptions.for_url(
             f"http://127.0.0.1:{server.server_address[1]}/", source="bench-board", delay=0.0, autothrottle=False,
-            concurrency=args.concurrency, timeout=30.0, log_level="WARNING",
+            concurrency=args.concurrency, timeout=30.0, log_level="WARNING", allow_private=True,
         )
         now = dt.datetime(2024, 8, 23)
         try:
