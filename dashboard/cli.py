@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,50 @@ import typer
 from prakerja.errors import UserError
 
 ENTRY = Path(__file__).resolve().parent / "entry" / "streamlit_app.py"
+#: Streamlit settings for serving people (the same as .streamlit/config.toml for `streamlit run` from a checkout):
+#: no exception details or tracebacks in the browser, the viewer's toolbar (no Deploy button, no developer menu).
+PRODUCTION_OPTIONS = {
+    "server.headless": "true",
+    "browser.gatherUsageStats": "false",
+    "client.showErrorDetails": "none",
+    "client.toolbarMode": "viewer",
+    "global.developmentMode": "false",
+    "server.runOnSave": "false",
+}
+#: Signals passed on to the Streamlit child, so stopping `prakerja dashboard` stops the server.
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def streamlit_command(port: int, host: str) -> list[str]:
+    """The ``streamlit run`` command line of the dashboard with the production options."""
+    options = {**PRODUCTION_OPTIONS, "server.port": str(port), "server.address": host}
+    return [sys.executable, "-m", "streamlit", "run", str(ENTRY), *[part for key, value in options.items() for part in (f"--{key}", value)]]
+
+
+def run_forwarding_signals(command: list[str], env: dict) -> int:
+    """Run ``command`` as a child; SIGTERM, SIGINT and SIGHUP to this process reach the child; returns its exit code.
+
+    Why: with a plain ``subprocess.call`` a SIGTERM (systemd, docker stop,
+    kill) ended only this process and left Streamlit serving on its port.
+    """
+    child = subprocess.Popen(command, env=env)
+    previous = {}
+
+    def forward(number, _frame):
+        if child.poll() is None:
+            child.send_signal(number)
+
+    for number in FORWARDED_SIGNALS:
+        previous[number] = signal.signal(number, forward)
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:  # SIGINT arrived while waiting: forwarded already, keep waiting for the child
+                continue
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 accounts_app = typer.Typer(help="Dashboard accounts (hashed passwords, roles).", no_args_is_help=True)
 
 
@@ -39,12 +84,7 @@ def dashboard(
     engine.dispose()
     if not ENTRY.is_file():
         raise UserError(f"the dashboard entry {ENTRY} is missing; reinstall the project")
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ENTRY),
-        "--server.port", str(port), "--server.address", host,
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]
-    raise typer.Exit(subprocess.call(command, env=env))
+    raise typer.Exit(run_forwarding_signals(streamlit_command(port, host), env))
 
 
 @accounts_app.command("create")

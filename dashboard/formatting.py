@@ -18,7 +18,10 @@ MISSING = "–"
 
 
 def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN (or infinity) and NaT: scraped and joined data has all of them for "unknown"."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return True
+    return type(value).__name__ in ("NaTType", "NAType")
 
 
 def number(value, lang: str = "id", digits: int = 0) -> str:

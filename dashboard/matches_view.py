@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard import formatting
-from dashboard.i18n import t
+from dashboard import explanations, formatting
+from dashboard.i18n import has_message, t
+from dashboard.safe_text import is_example, link_target, plain
 from prakerja import vocab
 
 FEEDBACK_KINDS = ("saved", "applied", "dismissed")
@@ -19,8 +20,8 @@ SHOWN_TYPES = ("fullTime", "partTime", "contract", "internship", "freelance")
 
 
 def filters_from_form(lang: str):
-    """The participant's filters (radius or province, remote, minimum wage, type) as ``MatchFilters``."""
-    from recommender.matching import MatchFilters
+    """The participant's filters (radius or province, remote, minimum wage, type) as ``ItemFilters``."""
+    from recommender.filters import ItemFilters
 
     with st.expander(t("filters", lang), expanded=False):
         left, middle, right = st.columns(3)
@@ -35,37 +36,53 @@ def filters_from_form(lang: str):
         types = right.multiselect(
             t("employment_type", lang), [k for k in SHOWN_TYPES if k in vocab.EMPLOYMENT_TYPES], format_func=lambda k: t(f"etype_{k}", lang), key="filter_types"
         )
-    return MatchFilters(
-        radius_km=radius, province_only=province_only, remote_allowed=remote, min_wage=int(minimum) or None, employment_types=tuple(types) or None, k=10
+    return ItemFilters(
+        radius_km=radius, province_only=province_only, remote_allowed=remote, min_wage=int(minimum) or None, employment_types=tuple(types) or None
     )
 
 
 def _place(result, lang: str) -> str:
-    return result.regency_name or result.province_name or t("remote_or_national", lang)
+    for place in (result.regency_name, result.province_name):
+        if isinstance(place, str) and place.strip():
+            return place
+    return t("remote_or_national", lang)
 
 
-def render_card(result, lang: str, saved: bool = False) -> str | None:
-    """One vacancy card; returns the feedback kind whose button was pressed, if any."""
+def _employment_types(result, lang: str) -> str:
+    """The posting's employment types in words; values the vocabulary does not know (None, NaN, "nan") are left out."""
+    known = [kind for kind in (result.employment_types or []) if isinstance(kind, str) and has_message(f"etype_{kind}")]
+    return ", ".join(t(f"etype_{kind}", lang) for kind in known)
+
+
+def render_card(result, lang: str, saved: bool = False, english_names: dict[str, str] | None = None) -> str | None:
+    """One vacancy card; returns the feedback kind whose button was pressed, if any.
+
+    Every scraped field goes through :func:`dashboard.safe_text.plain`; the
+    posting is linked only when its URL is http(s), and a demo posting (an
+    example domain) is marked as an example instead of linked.
+    """
+    names = english_names or {}
     with st.container(border=True):
-        st.markdown(f"#### {result.title}" + (f"  :green-badge[{t('saved_badge', lang)}]" if saved else ""))
-        facts = [result.company or "–", _place(result, lang)]
-        if result.distance_km is not None:
-            facts.append(formatting.distance(result.distance_km, lang))
-        st.write(" · ".join(facts))
+        st.markdown(f"#### {plain(result.title) or formatting.MISSING}" + (f"  :green-badge[{t('saved_badge', lang)}]" if saved else ""))
+        facts = [plain(result.company) or formatting.MISSING, plain(_place(result, lang))]
+        distance = formatting.distance(result.distance_km, lang)
+        if distance != formatting.MISSING:
+            facts.append(plain(distance))
+        st.markdown(" · ".join(facts))
         left, right = st.columns(2)
-        left.markdown(f"**{t('salary', lang)}:** {formatting.rupiah_range(result.salary_min, result.salary_max)}")
-        right.markdown(f"**{t('posted', lang)}:** {formatting.long_date(result.posted_at, lang)}")
-        if result.employment_types:
-            left.caption(", ".join(t(f"etype_{k}", lang) for k in result.employment_types))
-        if result.url:
-            right.markdown(f"[{t('source_link', lang)}]({result.url})")
-        if result.matched_skills:
-            reasons = "; ".join(t("skill_from_course", lang, skill=skill, course=course) for skill, course in result.matched_skills)
-        else:
-            reasons = t("no_matched_skill", lang)
-        st.markdown(f":material/check_circle: **{t('why_fits', lang)}:** {reasons}")
+        left.markdown(f"**{t('salary', lang)}:** {plain(formatting.rupiah_range(result.salary_min, result.salary_max))}")
+        right.markdown(f"**{t('posted', lang)}:** {plain(formatting.long_date(result.posted_at, lang))}")
+        types = _employment_types(result, lang)
+        if types:
+            left.caption(plain(types))
+        if is_example(result.url):
+            right.caption(t("example_posting", lang))
+        elif link_target(result.url):
+            right.link_button(t("source_link", lang), link_target(result.url), icon=":material/open_in_new:")
+        reasons = explanations.why_text(result.matched_skills or [], lang, names)
+        st.markdown(f":material/check_circle: **{t('why_fits', lang)}:** {plain(reasons)}")
         if result.missing_skills:
-            st.markdown(f":material/add_circle: **{t('missing', lang)}:** {', '.join(result.missing_skills)}")
+            st.markdown(f":material/add_circle: **{t('missing', lang)}:** {plain(explanations.missing_text(result.missing_skills, lang, names))}")
         buttons = st.columns(len(FEEDBACK_KINDS))
         for column, kind in zip(buttons, FEEDBACK_KINDS):
             if column.button(t(f"feedback_{kind}", lang), key=f"{kind}-{result.vacancy_id}", disabled=saved and kind == "saved"):
@@ -75,6 +92,6 @@ def render_card(result, lang: str, saved: bool = False) -> str | None:
 
 def give_feedback(engine: Engine, participant_id: int, vacancy_id: int, kind: str, model_run_id: int | None) -> int:
     """Store the action once (the client key makes a double click harmless)."""
-    from recommender.matching import record_feedback
+    from recommender.feedback import record_feedback
 
     return record_feedback(engine, participant_id, vacancy_id, kind, client_key=f"dash:{participant_id}:{vacancy_id}:{kind}", model_run_id=model_run_id)

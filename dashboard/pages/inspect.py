@@ -1,10 +1,13 @@
-"""Researcher: one pseudonymous participant's recommendations with scores, explanations and feature contributions."""
+"""Researcher: one pseudonymous participant's recommendations with scores, reasons and the model's largest score terms."""
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import explanations as ex
+from dashboard.errors import report_failure
 from dashboard.i18n import t
 from dashboard.queries import research as q
+from dashboard.queries.lookups import english_skill_names
 from dashboard.session import cached, engine, page_header
 from dashboard.tables import DECIMAL, NUMBER, RUPIAH, TEXT, show_table
 from prakerja.errors import UserError
@@ -12,8 +15,8 @@ from prakerja.errors import UserError
 account, lang = page_header("page_inspect", ("researcher",))
 examples = cached(q.sample_pseudonyms)
 left, right = st.columns(2)
-picked = left.selectbox(t("pseudonym_examples", lang), examples, key="inspect_example")
-typed = right.text_input(t("pseudonym", lang), key="inspect_typed")
+picked = left.selectbox(t("pseudonym_examples", lang), examples, placeholder=t("choose_option", lang), key="inspect_example")
+typed = right.text_input(t("pseudonym", lang), placeholder=t("pseudonym_placeholder", lang), key="inspect_typed")
 pseudonym = (typed or picked or "").strip()
 if not pseudonym:
     st.stop()
@@ -28,8 +31,9 @@ try:
     with st.spinner(t("loading_matches", lang)):
         results = match_participant(engine(), participant_id, MatchFilters(k=10))
 except UserError as exc:
-    st.error(str(exc))
+    report_failure(exc, lang, "recommender_unavailable")
     st.stop()
+names = cached(english_skill_names)
 rows = [
     {
         "rank": r.rank,
@@ -37,29 +41,29 @@ rows = [
         "score": r.score,
         "salary": r.salary_max or r.salary_min,
         "distance": r.distance_km,
-        "matched": "; ".join(f"{skill} ← {course}" for skill, course in r.matched_skills),
-        "missing": ", ".join(r.missing_skills),
-        "contributions": "; ".join(f"{name} {value:+.3f}" for name, value in r.contributions),
-        "run": r.model_run_id,
+        "why": ex.why_text(r.matched_skills, lang, names),
+        "missing": ex.missing_text(r.missing_skills, lang, names),
+        "terms": ex.terms_text(r.contributions, lang),
     }
     for r in results
 ]
 show_table(
-    pd.DataFrame(rows, columns=["rank", "title", "score", "salary", "distance", "matched", "missing", "contributions", "run"]),
+    pd.DataFrame(rows, columns=["rank", "title", "score", "salary", "distance", "why", "missing", "terms"]),
     {
         "rank": ("rank", NUMBER),
         "title": ("vacancy", TEXT),
         "score": ("score", DECIMAL),
         "salary": ("salary", RUPIAH),
         "distance": ("distance_km", NUMBER),
-        "matched": ("why_fits", TEXT),
+        "why": ("why_fits", TEXT),
         "missing": ("missing", TEXT),
-        "contributions": ("contributions", TEXT),
-        "run": ("run", TEXT),
+        "terms": ("contributions", TEXT),
     },
     lang,
     filename=f"recommendations-{pseudonym}.csv",
 )
 if results and results[0].model_run_id is None:
     st.caption(t("content_fallback", lang))
+elif results:
+    st.caption(t("served_by", lang, run=t("run_label", lang, run=results[0].model_run_id)))
 st.caption(t("pseudonym_only", lang))

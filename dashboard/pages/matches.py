@@ -2,13 +2,15 @@
 
 import streamlit as st
 
+from dashboard.errors import report_failure
 from dashboard.i18n import t
 from dashboard.matches_view import FEEDBACK_KINDS, filters_from_form, give_feedback, render_card
+from dashboard.queries.lookups import english_skill_names
 from dashboard.queries.participant import saved_vacancies
-from dashboard.session import engine, page_header
+from dashboard.session import cached, engine, page_header
 from dashboard.tables import DATE, TEXT, show_table
 from prakerja.errors import UserError
-from recommender.matching import match_participant
+from recommender.participant_list import match_participant
 
 account, lang = page_header("page_matches", ("participant",))
 filters = filters_from_form(lang)
@@ -16,14 +18,15 @@ try:
     with st.spinner(t("loading_matches", lang)):
         results = match_participant(engine(), account.participant_id, filters)
 except UserError as exc:
-    st.error(str(exc))
+    report_failure(exc, lang, "recommender_unavailable")
     st.stop()
 if not results:
     st.info(t("no_matches", lang))
 saved = saved_vacancies(engine(), account.participant_id)
 saved_ids = set(saved["vacancy_id"].astype(int))
+english_names = cached(english_skill_names)
 for result in results:
-    clicked = render_card(result, lang, saved=result.vacancy_id in saved_ids)
+    clicked = render_card(result, lang, saved=result.vacancy_id in saved_ids, english_names=english_names)
     if clicked in FEEDBACK_KINDS:
         give_feedback(engine(), account.participant_id, result.vacancy_id, clicked, result.model_run_id)
         st.toast(t(f"feedback_done_{clicked}", lang))

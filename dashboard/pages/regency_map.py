@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.boundaries import configured_boundaries
+from dashboard.errors import report_failure
 from dashboard.i18n import t
 from dashboard.queries import outcomes, regions as q
 from dashboard.session import cached, page_header
@@ -15,7 +16,7 @@ frame = cached(q.regency_outcomes, account.province_code)
 try:
     boundaries = configured_boundaries()
 except UserError as exc:
-    st.warning(str(exc))
+    report_failure(exc, lang, "boundaries_unavailable")
     boundaries = None
 st.altair_chart(
     charts.regency_map(

@@ -53,3 +53,66 @@ def test_dashboard_command_refuses_a_bad_boundaries_file(demo_copy_env, tmp_path
     result = run_cli("dashboard", "--boundaries", str(bad), url=demo_copy_env.url)
     assert result.returncode == 1 and "not TopoJSON" in result.stderr
     assert "dashboard" in run_cli("--help", url=demo_copy_env.url).stdout
+
+
+def test_the_checkout_config_and_the_command_line_agree_on_production_settings():
+    import tomllib
+    from pathlib import Path
+
+    from dashboard.cli import PRODUCTION_OPTIONS, streamlit_command
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    for dotted, value in PRODUCTION_OPTIONS.items():
+        section, name = dotted.split(".")
+        assert str(config[section][name]).lower() == value, dotted
+    assert PRODUCTION_OPTIONS["client.showErrorDetails"] == "none" and PRODUCTION_OPTIONS["client.toolbarMode"] == "viewer"
+    command = streamlit_command(8765, "127.0.0.1")
+    assert command[command.index("--client.showErrorDetails") + 1] == "none"
+    assert command[command.index("--server.port") + 1] == "8765"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(port: int) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def test_sigterm_to_prakerja_dashboard_stops_the_streamlit_child(demo_copy_env):
+    import signal
+    import time
+
+    import psutil
+
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": demo_copy_env.url}
+    parent = subprocess.Popen([*CLI, "dashboard", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while not _answers(port):
+            assert parent.poll() is None and time.monotonic() < deadline, "the dashboard did not start"
+            time.sleep(0.5)
+        children = psutil.Process(parent.pid).children(recursive=True)
+        assert children, "streamlit runs as a child of prakerja dashboard"
+        parent.send_signal(signal.SIGTERM)
+        parent.wait(timeout=30)
+        gone, alive = psutil.wait_procs(children, timeout=20)
+        assert alive == [], "the streamlit child kept running after SIGTERM"
+        assert not _answers(port)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for child in psutil.Process().children(recursive=True):
+            if child.pid != parent.pid and "streamlit" in " ".join(child.cmdline()) and str(port) in " ".join(child.cmdline()):
+                child.kill()
