@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from recommender.features import load_dataset
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 FULL_SIZE = 100_000
@@ -126,7 +127,7 @@ def build_world(size: int, epochs: int, fresh: bool, artifact_dir: Path) -> str:
           f"{counts.get('interactions', 0):,} interactions in {time.perf_counter() - started:,.0f}s", flush=True)
     started = time.perf_counter()
     os.environ["PRAKERJA_ARTIFACT_DIR"] = str(artifact_dir)
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     model = make_model("blend", lightfm={"epochs": epochs, "num_threads": 2}).fit(dataset)
     run_id = record_run(engine, model, dataset, promote=True, notes="bench_service")
     print(f"blend model run {run_id} trained and promoted in {time.perf_counter() - started:,.0f}s", flush=True)

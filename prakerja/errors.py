@@ -14,3 +14,7 @@ class DatabaseUnavailable(UserError):
 
 class AlreadyInitialised(UserError):
     """``init`` was asked to write data that is already there."""
+
+
+class UnknownId(UserError):
+    """A participant or vacancy id that does not exist (the HTTP API answers 404)."""

@@ -17,7 +17,8 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prakerja.errors import UserError
-from recommender.matching import FeedbackConflict, UnknownId
+from prakerja.errors import UnknownId
+from recommender.feedback import FeedbackConflict
 from prakerja_api.serving import ModelUnavailable
 
 log = logging.getLogger("prakerja.service")

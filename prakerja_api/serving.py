@@ -1,6 +1,6 @@
 """The served model and catalogue of one worker, swapped in the background.
 
-:class:`recommender.matching.ModelCache` checks the promoted run and the
+:class:`recommender.serving_state.ModelCache` checks the promoted run and the
 catalogue on every call and reloads while callers wait. Under load that costs
 two queries per request (one counts every vacancy) and stalls every request
 while a new model loads. :class:`BackgroundModelCache` instead:
@@ -24,7 +24,7 @@ import time
 from sqlalchemy import Engine
 
 from prakerja.errors import UserError
-from recommender.matching import ModelCache, ServingState, catalogue_version
+from recommender.serving_state import ModelCache, ServingState, catalogue_version
 from recommender.registry import promoted_run_key
 
 log = logging.getLogger("prakerja.service")

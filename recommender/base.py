@@ -5,12 +5,19 @@ attributes ending with ``_`` and returns ``self``; ``recommend(user_ids,
 dataset, k, filters)`` returns a frame with :attr:`Columns.Recommendations`
 (user_id, item_id, score, rank; rank 1 is best).
 
-A new model is a small subclass that fills in two private methods:
+A new model is a small subclass that fills in the private methods of
+:mod:`recommender.sides`' contract:
 
 * ``_fit(dataset)``: learn;
-* ``_score(dataset, user_rows, item_rows) -> ndarray``: a dense float32 block
-  of shape (len(user_rows), len(item_rows)); higher is better.
+* ``_item_side(items)``: the model's view of every item of a catalogue, built once;
+* ``_user_side(users)``: its view of some users, from their feature rows alone;
+* ``_score_sides(users, items, item_rows) -> ndarray``: a dense float32 block
+  of shape (len(users), len(item_rows)); higher is better;
+* optionally ``_score_terms(users, items, item_rows, top)``: the model's own
+  largest score shares of the first user's score of each item (explanations).
 
+Scoring a dataset is the same three steps (:meth:`Recommender.score`), so
+every path (evaluation, batch, the API, the dashboard) computes one score.
 Everything else (id mapping, candidate items, business filters, excluding
 seen items, exact top-K) lives here and in :mod:`recommender.retrieval`, so
 every model is filtered and ranked by the same code.
@@ -27,7 +34,7 @@ import pandas as pd
 
 from prakerja.columns import Columns
 from prakerja.errors import UserError
-from recommender.dataset import Dataset
+from recommender.dataset import Dataset, Entities
 from recommender.retrieval import top_k_filtered
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,8 +86,50 @@ class Recommender:
     def _fit(self, dataset: Dataset) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _score(self, dataset: Dataset, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:  # pragma: no cover
+    def _item_side(self, items: Entities) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _user_side(self, users: Entities) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _score_sides(self, users: Any, items: Any, item_rows: np.ndarray | None) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def _score_terms(self, users: Any, items: Any, item_rows: np.ndarray, top: int) -> list[list[tuple[str, float]]]:
+        return [[] for _ in item_rows]
+
+    # -------------------------------------------------------------- the sides
+
+    def item_side(self, items: Entities) -> Any:
+        """The model's side of ``items`` (a catalogue): built once, scored against many users."""
+        self._check_fitted()
+        return self._item_side(items)
+
+    def user_side(self, users: Entities) -> Any:
+        """The model's side of ``users``, from their feature rows (one participant or a batch, the same code)."""
+        self._check_fitted()
+        return self._user_side(users)
+
+    def score_sides(self, users: Any, items: Any, item_rows: np.ndarray | None = None) -> np.ndarray:
+        """Scores of a user side against rows of an item side (all when None): float32 (n_users, n_rows)."""
+        rows = None if item_rows is None else np.asarray(item_rows, dtype=np.int64)
+        return np.asarray(self._score_sides(users, items, rows), dtype=np.float32)
+
+    def score_terms(self, users: Any, items: Any, item_rows, top: int = 5) -> list[list[tuple[str, float]]]:
+        """The model's own ``top`` largest score shares, per item row, of the first user's score (largest first)."""
+        return self._score_terms(users, items, np.asarray(item_rows, dtype=np.int64), top)
+
+    def catalogue_side(self, dataset: Dataset) -> Any:
+        """:meth:`item_side` of ``dataset``'s items, kept for the feature object it was built from (held, so never confused)."""
+        with self._cache_lock():
+            cache = getattr(self, "_cache", None) or {}
+            if cache.get("item_key") is not dataset.item_features:
+                cache = {"item_key": dataset.item_features, "items": self.item_side(dataset.items())}
+                self._cache = cache
+            return cache["items"]
+
+    def _score(self, dataset: Dataset, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
+        return self.score_sides(self.user_side(dataset.users(user_rows)), self.catalogue_side(dataset), item_rows)
 
     def _check_fitted(self) -> None:
         if not getattr(self, "is_fitted_", False):

@@ -26,6 +26,7 @@ from recommender.base import Recommender, check_k
 from recommender.dataset import Dataset
 from recommender.filters import ItemFilters
 from recommender.registry import load_promoted
+from recommender.features import load_dataset
 
 DEFAULT_CHUNK = 20_000
 INSERT_BATCH = 10_000
@@ -102,7 +103,7 @@ def score_all(
     if chunk_size < 1:
         raise UserError(f"chunk size must be at least 1, not {chunk_size}")
     started = time.perf_counter()
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     loaded = load_promoted(engine, dataset)
     if loaded is None:
         raise UserError("no promoted model to score with; run `prakerja train` first")

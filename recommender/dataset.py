@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -35,8 +35,6 @@ import scipy.sparse as sp
 from prakerja.columns import Columns
 from prakerja.errors import UserError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from sqlalchemy import Engine
 
 #: Long feature frames (``from_frames``) have these columns.
 FEATURE_ID, FEATURE_NAME, FEATURE_VALUE = "id", "feature", "value"
@@ -133,6 +131,29 @@ class Features:
         matrix.sort_indices()
         return cls(matrix, column_names)
 
+    @classmethod
+    def from_pairs(cls, rows: list[list[tuple[str, float]]]) -> "Features":
+        """One row per list of (name, value) pairs: names in first-seen order, a repeated name keeps its largest value.
+
+        The batch loader and serving one participant both build rows here, so a
+        participant's row is the same however many are read.
+        """
+        lookup: dict[str, int] = {}
+        indptr, columns, values = [0], [], []
+        for pairs in rows:
+            row: dict[int, float] = {}
+            for name, value in pairs:
+                column = lookup.setdefault(name, len(lookup))
+                row[column] = max(row[column], value) if column in row else value
+            columns.extend(row)
+            values.extend(row.values())
+            indptr.append(len(columns))
+        matrix = sp.csr_matrix(
+            (np.asarray(values, dtype=np.float32), np.asarray(columns, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+            shape=(len(rows), len(lookup)),
+        )
+        return cls(matrix, np.asarray(list(lookup), dtype=object))
+
     @property
     def n_features(self) -> int:
         return len(self.names)
@@ -159,6 +180,18 @@ class Features:
         return Features(sp.vstack([self.matrix, other.matrix]).tocsr(), self.names)
 
 
+@dataclass(frozen=True)
+class Entities:
+    """Users or items as a model's side reads them: external ids, feature rows and optional attributes, row-aligned."""
+
+    ids: np.ndarray
+    features: Features
+    attributes: pd.DataFrame | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 def identity_and(features: Features, ids: np.ndarray, *, identity: bool, identity_prefix: str) -> Features:
     """Prepend one identity column per distinct id (LightFM's default) to ``features`` when asked.
 
@@ -173,39 +206,9 @@ def identity_and(features: Features, ids: np.ndarray, *, identity: bool, identit
     return Features(sp.hstack([eye, features.matrix]).tocsr(), names)
 
 
-def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Scale each row to sum 1 (rows without features stay empty); keeps feature-rich rows comparable."""
-    sums = np.asarray(abs(matrix).sum(axis=1)).ravel()
-    sums[sums == 0] = 1.0
-    return (sp.diags((1.0 / sums).astype(np.float32)) @ matrix).tocsr().astype(np.float32)
-
-
 def feature_family(name) -> str:
     """The family of a feature name: "skill" for "skill=welding" (the whole name when it has no "=")."""
     return str(name).split("=", 1)[0]
-
-
-def normalize_families(matrix: sp.csr_matrix, names) -> sp.csr_matrix:
-    """Scale each row's block of every feature family ("reg", "skill", ...) to sum 1.
-
-    A row-wide normalisation lets families with many features (title words,
-    skills, occupation parents) drown the one-hot ones (regency, province):
-    a participant's regency would weigh 1/17 of her representation. Per
-    family, a person's place, skills and occupation each weigh one unit,
-    however many features each holds; empty families stay empty.
-    """
-    matrix = sp.csr_matrix(matrix, dtype=np.float32)
-    families = np.asarray([feature_family(n) for n in names], dtype=object)
-    if matrix.nnz == 0 or len(families) == 0:
-        return matrix
-    _, column_family = np.unique(families, return_inverse=True)
-    coo = matrix.tocoo()
-    block = coo.row.astype(np.int64) * (column_family.max() + 1) + column_family[coo.col]
-    sums = np.bincount(block, weights=np.abs(coo.data))
-    scale = np.divide(1.0, sums[block], out=np.zeros(len(block)), where=sums[block] > 0)
-    out = sp.csr_matrix(((coo.data * scale).astype(np.float32), (coo.row, coo.col)), shape=matrix.shape)
-    out.sort_indices()
-    return out
 
 
 #: Weight of each interaction kind; "shown" carries no preference, "dismissed" is negative.
@@ -223,7 +226,7 @@ KIND_WEIGHTS: dict[str, float] = {
 class Dataset:
     """Interactions, id maps and feature matrices; see the module docstring.
 
-    Build with :meth:`from_frames` or :meth:`from_database`; derive training
+    Build with :meth:`from_frames` or :func:`recommender.features.load_dataset`; derive training
     views of the same users, items and features with :meth:`with_interactions`.
     """
 
@@ -276,28 +279,6 @@ class Dataset:
             item_features=Features.from_long(item_long, item_map),
         )
 
-    @classmethod
-    def from_database(cls, engine: "Engine", *, now=None, as_of=None, participant_ids=None) -> "Dataset":
-        """Build from the project database (participants, vacancies, interactions).
-
-        Parameters
-        ----------
-        engine
-            A migrated database.
-        now
-            The moment that decides which vacancies are active (default: the
-            latest interaction or posting time in the data, so a demo world is
-            judged at its own "today").
-        as_of
-            Only interactions and completed trainings up to this moment (for
-            temporal evaluation); default everything.
-        participant_ids
-            Restrict users to these participants (serving one person).
-        """
-        from recommender.features import load_dataset
-
-        return load_dataset(cls, engine, now=now, as_of=as_of, participant_ids=participant_ids)
-
     # ------------------------------------------------------------------ views
 
     def with_interactions(self, interactions: pd.DataFrame) -> "Dataset":
@@ -317,6 +298,18 @@ class Dataset:
         if attrs is not None and attributes is not None:
             attrs = pd.concat([attrs, attributes], ignore_index=True)
         return replace(self, user_id_map=user_map, user_features=self.user_features.stacked(features), user_attributes=attrs)
+
+    # ------------------------------------------------------------------ sides
+
+    def users(self, rows: np.ndarray | None = None):
+        """The users at ``rows`` (all when None) as a model's user side reads them."""
+        rows = np.arange(self.n_users) if rows is None else np.asarray(rows, dtype=np.int64)
+        attributes = None if self.user_attributes is None else self.user_attributes.iloc[rows].reset_index(drop=True)
+        return Entities(self.user_id_map.external_ids[rows], self.user_features.rows(rows), attributes)
+
+    def items(self):
+        """Every item as a model's item side reads it."""
+        return Entities(self.item_id_map.external_ids, self.item_features, self.item_attributes)
 
     # ------------------------------------------------------------------ matrices
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from prakerja.columns import Columns
+from prakerja.db import reading
 from prakerja.models import (
     Course,
     CourseSkill,
@@ -46,11 +46,9 @@ from prakerja.models import (
     VacancySkill,
 )
 from recommender.attributes import ItemAttr, UserAttr
-from recommender.dataset import FEATURE_ID, FEATURE_NAME, FEATURE_VALUE, KIND_WEIGHTS, Features, IdMap, tokenize
+from recommender.dataset import FEATURE_ID, FEATURE_NAME, FEATURE_VALUE, KIND_WEIGHTS, Dataset, Features, IdMap, tokenize
 from recommender.dataset import feature_family as family  # noqa: F401  (the family of a name; used by the models)
 
-if TYPE_CHECKING:  # pragma: no cover
-    from recommender.dataset import Dataset
 
 #: Upper bounds (IDR/month) of the wage and salary bands; above the last is the top band.
 WAGE_BANDS_IDR = (1_000_000, 2_000_000, 3_500_000, 5_000_000, 8_000_000)
@@ -148,50 +146,63 @@ def _region_coordinates(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @dataclass
 class UserPart:
-    """Participants' id map, long feature frame and attributes."""
+    """Participants' id map, feature rows (aligned with the id map) and attributes."""
 
     id_map: IdMap
-    features: pd.DataFrame
+    features: Features
     attributes: pd.DataFrame
 
 
 def load_participants(engine: Engine, *, participant_ids=None, as_of=None) -> UserPart:
     """Features and attributes of participants (all, or ``participant_ids``).
 
-    Serving reads one participant with the same queries and turns the rows into
-    the same features with :func:`one_participant_features` (a test keeps the two equal).
+    Every participant's row is made by :func:`one_participant_features` from the
+    rows of the same three statements serving one participant runs
+    (:mod:`recommender.participant_reads`): one feature recipe for every path.
     """
-    people = _read(engine, participants_query(participant_ids))
-    id_map = IdMap(people["id"].to_numpy(dtype=np.int64))
+    with reading(engine) as connection:
+        people = connection.execute(participants_query(participant_ids)).all()
+        trained = connection.execute(trained_skills_query(participant_ids, as_of)).all()
+        declared = connection.execute(declared_skills_query(participant_ids)).all()
+    places = regency_places(engine)
+    ancestors = occupation_ancestors(engine)
+    trained_of: dict[int, list] = {}
+    for row in trained:
+        trained_of.setdefault(int(row.participant_id), []).append(row)
+    declared_of: dict[int, list] = {}
+    for row in declared:
+        declared_of.setdefault(int(row.participant_id), []).append(row)
+    rows = []
+    for person in people:
+        own = trained_of.get(int(person.id), [])
+        weights = training_skill_weights([r.level for r in own], [r.certificate for r in own]) if own else np.array([], np.float32)
+        province = places.get(person.regency_code, (None,))[0]
+        rows.append(one_participant_features(person, province, own, weights, declared_of.get(int(person.id), []), ancestors))
+    id_map = IdMap(np.array([int(p.id) for p in people], dtype=np.int64))
+    codes = pd.Series([p.regency_code for p in people], dtype=object)
     regencies, _ = _region_coordinates(engine)
-    province = people["regency_code"].map(regencies["province_code"])
     attributes = pd.DataFrame(
         {
-            UserAttr.Regency: people["regency_code"].to_numpy(),
-            UserAttr.Province: province.to_numpy(),
-            UserAttr.Latitude: people["regency_code"].map(regencies["latitude"]).to_numpy(dtype=np.float64),
-            UserAttr.Longitude: people["regency_code"].map(regencies["longitude"]).to_numpy(dtype=np.float64),
-            UserAttr.WageBefore: people["wage_before_idr"].to_numpy(dtype=np.float64),
+            UserAttr.Regency: codes.to_numpy(),
+            UserAttr.Province: codes.map(regencies["province_code"]).to_numpy(),
+            UserAttr.Latitude: codes.map(regencies["latitude"]).to_numpy(dtype=np.float64),
+            UserAttr.Longitude: codes.map(regencies["longitude"]).to_numpy(dtype=np.float64),
+            UserAttr.WageBefore: np.array([np.nan if p.wage_before_idr is None else p.wage_before_idr for p in people], dtype=np.float64),
         }
     )
-    ids = people["id"].to_numpy()
-    parts = [
-        _long(ids, "edu=" + people["education"].astype(str), np.ones(len(ids))),
-        _long(ids, "prov=" + province.astype(str), np.ones(len(ids))),
-        _long(ids, "reg=" + people["regency_code"].astype(str), np.ones(len(ids))),
-        _long(ids, ["wage=" + wage_band(w) for w in people["wage_before_idr"].to_numpy(dtype=np.float64)], np.ones(len(ids))),
-        occupation_features(ids, people["prior_occupation_code"], occupation_ancestors(engine)),
-    ]
-    trained = trained_skills(engine, participant_ids=participant_ids, as_of=as_of)
-    if not trained.empty:
-        parts.append(_long(trained["participant_id"], "skill=" + trained["slug"], trained["weight"]))
-        words = trained.drop_duplicates(["participant_id", "course_id"])
-        words = words.assign(word=words["course_title"].map(title_words)).explode("word").dropna(subset=["word"])
-        parts.append(_long(words["participant_id"], "word=" + words["word"].astype(str), np.ones(len(words))))
-    declared = _read(engine, declared_skills_query(participant_ids))
-    if not declared.empty:
-        parts.append(_long(declared["participant_id"], "skill=" + declared["slug"], np.full(len(declared), DECLARED_SKILL_WEIGHT)))
-    return UserPart(id_map, pd.concat(parts, ignore_index=True), attributes)
+    return UserPart(id_map, Features.from_pairs(rows), attributes)
+
+
+@lru_cache(maxsize=8)
+def regency_places(engine: Engine) -> dict[str, tuple[str, float, float]]:
+    """regency code -> (province code, latitude, longitude), read once per engine (a dict: no pandas per request)."""
+    regencies, _ = _region_coordinates(engine)
+    return {
+        code: (province, float(latitude), float(longitude))
+        for code, province, latitude, longitude in zip(
+            regencies.index, regencies["province_code"], regencies["latitude"], regencies["longitude"]
+        )
+    }
 
 
 def participants_query(participant_ids=None):
@@ -415,17 +426,17 @@ def load_interactions(
 
 
 def assemble(
-    cls, users: UserPart, items: ItemPart, interactions: pd.DataFrame, exposures: pd.DataFrame | None = None, meta: dict | None = None
+    users: UserPart, items: ItemPart, interactions: pd.DataFrame, exposures: pd.DataFrame | None = None, meta: dict | None = None
 ) -> "Dataset":
     """A :class:`Dataset` from loaded parts (interactions of unknown users/items are dropped)."""
     known = interactions[Columns.User].isin(users.id_map.external_ids) & interactions[Columns.Item].isin(items.id_map.external_ids)
     if exposures is not None:
         exposures = exposures[[Columns.User, Columns.Item, Columns.Datetime]].reset_index(drop=True)
-    return cls(
+    return Dataset(
         user_id_map=users.id_map,
         item_id_map=items.id_map,
         interactions=interactions.loc[known].reset_index(drop=True),
-        user_features=Features.from_long(users.features, users.id_map),
+        user_features=users.features,
         item_features=Features.from_long(items.features, items.id_map),
         user_attributes=users.attributes,
         item_attributes=items.attributes,
@@ -434,11 +445,26 @@ def assemble(
     )
 
 
-def load_dataset(cls, engine: Engine, *, now=None, as_of=None, participant_ids=None) -> "Dataset":
-    """Everything :meth:`Dataset.from_database` returns."""
+def load_dataset(engine: Engine, *, now=None, as_of=None, participant_ids=None) -> Dataset:
+    """A :class:`Dataset` of the project database: participants, vacancies, interactions.
+
+    Parameters
+    ----------
+    engine
+        A migrated database.
+    now
+        The moment that decides which vacancies are active (default: the
+        latest interaction or posting time in the data, so a demo world is
+        judged at its own "today").
+    as_of
+        Only interactions and completed trainings up to this moment (for
+        temporal evaluation); default everything.
+    participant_ids
+        Restrict users to these participants (serving one person).
+    """
     moment = now if now is not None else default_now(engine)
     users = load_participants(engine, participant_ids=participant_ids, as_of=as_of)
     items = load_vacancies(engine, now=moment)
     interactions = load_interactions(engine, participant_ids=participant_ids, as_of=as_of)
     exposures = load_interactions(engine, participant_ids=participant_ids, as_of=as_of, only_shown=True)
-    return assemble(cls, users, items, interactions, exposures, meta={"now": pd.Timestamp(moment).isoformat()})
+    return assemble(users, items, interactions, exposures, meta={"now": pd.Timestamp(moment).isoformat()})

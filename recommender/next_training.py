@@ -16,7 +16,7 @@ more doors the course opens, not whether it reshuffles the first page.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,13 +24,25 @@ import scipy.sparse as sp
 from sqlalchemy import Engine, select
 
 from prakerja.models import Course, CourseSkill, Enrollment, Provider, Skill
-from recommender.base import Recommender
+from prakerja.columns import Columns
+from prakerja.errors import UnknownId
+from recommender.base import Recommender, check_k
 from recommender.dataset import FEATURE_ID, FEATURE_NAME, FEATURE_VALUE, Dataset, Features, IdMap
-from recommender.features import CERTIFICATE_BONUS, _read, family, title_words
+from recommender.features import CERTIFICATE_BONUS, _read, family, load_interactions, load_participants, title_words
 from recommender.filters import ItemFilters
+from recommender.participant_list import NO_FILTERS, check_participant_id, current_state
+from recommender.serving_state import Catalogue, ModelCache
 
-if TYPE_CHECKING:  # pragma: no cover
-    from recommender.matching import NextTraining
+@dataclass
+class NextTraining:
+    """The course that would unlock the most additional good matches."""
+
+    course_id: int
+    title: str
+    provider: str
+    unlocks: int
+    vacancy_ids: list[int] = field(default_factory=list)
+
 
 #: Share of a vacancy's required skills a participant must hold for a good match.
 QUALIFIED_SHARE = 2 / 3
@@ -113,8 +125,6 @@ def best_next_course(
     engine: Engine, model: Recommender, dataset: Dataset, participant_id: int, filters: ItemFilters, *, k: int = 10
 ) -> "NextTraining | None":
     """The course with the most unlocked good matches for ``participant_id`` (None when no course unlocks any)."""
-    from recommender.matching import NextTraining
-
     user_row = int(dataset.user_id_map.to_internal([participant_id], what="participant id")[0])
     (_, candidates), = list(filters.candidate_groups(dataset, np.array([user_row]), np.arange(dataset.n_items)))
     excluded = filters.excluded_items(dataset, np.array([user_row]))
@@ -160,3 +170,38 @@ def best_next_course(
         unlocks=int(unlocks[best]),
         vacancy_ids=[int(v) for v in dataset.item_id_map.external_ids[opened[order]]],
     )
+
+
+def participant_dataset(engine: Engine, participant_id: int, catalogue: Catalogue) -> Dataset:
+    """One participant (read fresh) against the cached catalogue, as a dataset; UnknownId when the id is unknown."""
+    user = load_participants(engine, participant_ids=[check_participant_id(participant_id)])
+    if user.id_map.size == 0:
+        raise UnknownId(f"unknown participant id {participant_id}")
+    interactions = load_interactions(engine, participant_ids=[int(participant_id)])
+    interactions = interactions[interactions[Columns.Item].isin(catalogue.id_map.external_ids)].reset_index(drop=True)
+    return Dataset(
+        user_id_map=user.id_map,
+        item_id_map=catalogue.id_map,
+        interactions=interactions,
+        user_features=user.features,
+        item_features=catalogue.features,
+        user_attributes=user.attributes,
+        item_attributes=catalogue.attributes,
+        meta={"now": pd.Timestamp(catalogue.now).isoformat()},
+    )
+
+
+def suggest_next_training(
+    engine: Engine,
+    participant_id: int,
+    filters: ItemFilters = NO_FILTERS,
+    k: int = 10,
+    *,
+    model: Recommender | None = None,
+    cache: ModelCache | None = None,
+) -> NextTraining | None:
+    """The catalogue course that would unlock the most additional good matches (None when none would)."""
+    k = check_k(k)
+    state = current_state(engine, model, cache)
+    dataset = participant_dataset(engine, participant_id, state.catalogue)
+    return best_next_course(engine, state.model, dataset, int(participant_id), filters, k=k)

@@ -1,9 +1,9 @@
-"""Mean and spread of one participant's scores over every item, from the items' moments.
+"""Mean and spread of users' scores over every item, from the items' moments.
 
-A z-score blend (:func:`recommender.models.blend.standardise`) puts each part
-on one scale with the mean and standard deviation of the participant's scores
-over the whole catalogue. Computing them by scoring every vacancy costs a pass
-over the catalogue per request, although only the candidates (the active
+A z-score blend (:class:`recommender.models.blend.Blend`) puts each part on
+one scale with the mean and standard deviation of a participant's scores over
+the whole catalogue. Computing them by scoring every vacancy costs a pass
+over the catalogue per participant, although only the candidates (the active
 vacancies, a few percent of a catalogue that keeps expired postings) are ranked.
 Both parts are linear in the item vectors, ``s_i = u . x_i``, so
 
@@ -13,7 +13,8 @@ with ``m`` the mean item vector and ``S`` the items' second moments
 ``X'X / n``: a 34 x 34 matrix for LightFM, a sparse feature x feature
 matrix for TF-IDF content (only the participant's own features are read).
 Computed in float64, the results equal the float32 pass up to rounding
-(``tests/recommender/test_score_moments.py``).
+(``tests/recommender/test_score_moments.py``). One participant and a batch
+go through the same functions.
 """
 
 from __future__ import annotations
@@ -29,15 +30,15 @@ DENSE_FEATURES = 2048
 
 @dataclass(frozen=True)
 class ScoreMoments:
-    """The mean and (population) standard deviation of one participant's scores over every item."""
+    """The mean and (population) standard deviation of each user's scores over every item (one entry per user)."""
 
-    mean: float
-    std: float
+    mean: np.ndarray
+    std: np.ndarray
 
     def standardise(self, scores: np.ndarray) -> np.ndarray:
-        """z-scores in float32, as :func:`recommender.models.blend.standardise` makes them (a zero spread counts as 1)."""
-        std = np.float32(self.std) if self.std > 0 else np.float32(1.0)
-        return (np.asarray(scores, dtype=np.float32) - np.float32(self.mean)) / std
+        """z-scores in float32 of a (users x items) block (a zero spread counts as 1)."""
+        std = np.where(self.std > 0, self.std, 1.0).astype(np.float32)[:, None]
+        return (np.asarray(scores, dtype=np.float32) - self.mean.astype(np.float32)[:, None]) / std
 
 
 class ItemMoments:
@@ -62,19 +63,19 @@ class ItemMoments:
             second = second.toarray()
         return cls(np.asarray(x.sum(axis=0)).ravel() / n, second)
 
-    def of_dense_user(self, vector: np.ndarray) -> ScoreMoments:
-        """The moments of ``vector . x_i`` over every item ``i``."""
-        u = np.asarray(vector, dtype=np.float64)
-        return _moments(float(u @ self.mean), float(u @ self.second @ u))
+    def of_dense_users(self, vectors: np.ndarray) -> ScoreMoments:
+        """The moments of ``u . x_i`` over every item ``i``, for each row ``u`` of ``vectors``."""
+        u = np.asarray(vectors, dtype=np.float64)
+        return _moments(u @ self.mean, np.einsum("ij,ij->i", u @ self.second, u))
 
-    def of_sparse_user(self, columns: np.ndarray, values: np.ndarray) -> ScoreMoments:
-        """The moments of a sparse participant row (``columns``, ``values``) times every item row."""
-        if len(columns) == 0:
-            return ScoreMoments(0.0, 0.0)
-        v = np.asarray(values, dtype=np.float64)
-        block = self.second[np.ix_(columns, columns)] if isinstance(self.second, np.ndarray) else self.second[columns][:, columns].toarray()
-        return _moments(float(v @ self.mean[columns]), float(v @ block @ v))
+    def of_sparse_users(self, rows: sp.csr_matrix) -> ScoreMoments:
+        """The moments of each sparse user row times every item row (only the users' own columns are read)."""
+        u = sp.csr_matrix(rows, dtype=np.float64)
+        mean = np.asarray(u @ self.mean).ravel()
+        second = np.asarray(u.multiply(u @ self.second).sum(axis=1)).ravel()
+        return _moments(mean, second)
 
 
-def _moments(mean: float, second: float) -> ScoreMoments:
-    return ScoreMoments(mean, float(np.sqrt(max(second - mean * mean, 0.0))))
+def _moments(mean: np.ndarray, second: np.ndarray) -> ScoreMoments:
+    mean = np.asarray(mean, dtype=np.float64)
+    return ScoreMoments(mean, np.sqrt(np.maximum(np.asarray(second, dtype=np.float64) - mean * mean, 0.0)))

@@ -58,12 +58,13 @@ def test_the_wheel_ships_every_package_and_its_files(installed, tmp_path):
         "import importlib.resources as r, prakerja, jobs_ingest, recommender, dashboard, prakerja_api;"
         "print(prakerja.__file__);"
         "print(sorted(p.name for p in r.files('prakerja_reference').iterdir()));"
-        "print(sorted(p.name for p in r.files('prakerja.migrations').joinpath('versions').iterdir()))"
+        "print(sorted(p.name for p in r.files('prakerja').joinpath('migrations', 'versions').iterdir()));"
+        "print(r.files('dashboard').joinpath('entry', 'streamlit_app.py').is_file(), r.files('dashboard').joinpath('pages', 'matches.py').is_file())"
     )
     shown = subprocess.run([str(python), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert str(PROJECT_ROOT) not in shown and "site-packages" in shown.splitlines()[0]
     assert "regencies.csv" in shown and "skills.csv" in shown and "ATTRIBUTION.md" in shown
-    assert "0001_initial_schema.py" in shown
+    assert "0001_initial_schema.py" in shown and "True True" in shown
 
 
 def test_the_installed_command_runs_from_another_directory(installed, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Annotated
 
 import pydantic_core
@@ -10,16 +9,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from recommender.matching import (
-    MatchFilters,
-    MatchResult,
-    match_participant,
-    rank_served,
-    read_served,
-    read_served_async,
-    record_feedback,
-    suggest_next_training,
-)
+from recommender.feedback import record_feedback
+from recommender.filters import ItemFilters
+from recommender.next_training import suggest_next_training
+from recommender.participant_list import MatchResult, rank_participant, read_for_list, read_for_list_async
 from prakerja_api.auth import require, resolve_participant
 from prakerja_api.context import ServiceContext, service
 from prakerja_api.keys import KeyHolder
@@ -47,10 +40,9 @@ Reader = Annotated[KeyHolder, Depends(require("participant", "researcher"))]
 Context = Annotated[ServiceContext, Depends(service)]
 
 
-def match_filters(query: RecommendationQuery) -> MatchFilters:
-    """The API's query as the matcher's filters."""
-    return MatchFilters(
-        k=query.k,
+def match_filters(query: RecommendationQuery) -> ItemFilters:
+    """The API's query as the recommender's filters (the one filter type)."""
+    return ItemFilters(
         radius_km=query.radius_km,
         province_only=query.province,
         min_wage=query.min_wage,
@@ -116,15 +108,11 @@ async def recommendations(
     else:  # nothing loaded yet (the startup load failed): loading takes seconds, not in the event loop
         state = await run_in_threadpool(context.cache.get, context.engine)
     filters = match_filters(query)
-    if state.index is not None and state.index.fast:
-        if context.read_pool is not None:  # PostgreSQL: read without a thread
-            rows = await read_served_async(context.read_pool, context.engine, who.id, filters)
-        else:
-            rows = await run_in_threadpool(read_served, context.engine, who.id, filters)
-        results = rank_served(context.engine, state, rows, filters)
-    else:  # a model without a serving index: the generic path, all of it in a thread
-        with_model = functools.partial(match_participant, context.engine, who.id, filters, cache=context.cache)
-        results = await run_in_threadpool(with_model)
+    if context.read_pool is not None:  # PostgreSQL: read without a thread
+        rows = await read_for_list_async(context.read_pool, context.engine, who.id, filters)
+    else:
+        rows = await run_in_threadpool(read_for_list, context.engine, who.id, filters)
+    results = rank_participant(context.engine, state, rows, filters, query.k)
     run_id = results[0].model_run_id if results else state.run_id
     # encoded once here (FastAPI would dump, re-validate and encode a response model again)
     return Response(recommendation_list_json(who.label, run_id, results), media_type="application/json")
@@ -166,7 +154,7 @@ def next_training(
     """The catalogue course that would unlock the most additional good matches under these filters."""
     who = resolve_participant(context, holder, participant)
     with context.compute:
-        advice = suggest_next_training(context.engine, who.id, match_filters(query), cache=context.cache)
+        advice = suggest_next_training(context.engine, who.id, match_filters(query), query.k, cache=context.cache)
     if advice is None:
         return NextTrainingOut(participant=who.label, suggestion=None)
     return NextTrainingOut(

@@ -5,7 +5,8 @@ weighted strongly, region) says what a participant is likely to meet and fit;
 LightFM, trained with the logistic loss on what participants took versus what
 they were shown and left (exposures as negatives), says what they prefer among
 what they meet. Their scores live on different scales, so each is standardised per user over
-all items of the dataset (z-score) or turned into a rank percentile, then mixed:
+every item of the catalogue (z-score, with the mean and spread computed from the items'
+moments, :mod:`recommender.score_moments`) or turned into a rank percentile, then mixed:
 ``weight * lightfm + (1 - weight) * content``. On job logs where most
 vacancies are new, content catches the skill match that LightFM's features
 only approximate, and LightFM brings what people like this one actually did.
@@ -13,13 +14,16 @@ only approximate, and LightFM brings what people like this one actually did.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 
 from prakerja.errors import UserError
 from recommender.base import Recommender
-from recommender.dataset import Dataset
-from recommender.models.content import ContentSimilarity
-from recommender.models.lightfm_hybrid import LightFMHybrid
+from recommender.dataset import Dataset, Entities
+from recommender.models.content import ContentSide, ContentSimilarity
+from recommender.models.lightfm_hybrid import LightFMHybrid, LightFMSide
+from recommender.score_moments import ItemMoments
 
 NORMALIZATIONS = ("zscore", "rank")
 
@@ -42,19 +46,10 @@ LIGHTFM_IN_BLEND = {
 DEFAULT_WEIGHT = 0.3
 
 
-def standardise(full: np.ndarray, columns: np.ndarray, how: str) -> np.ndarray:
-    """Per-row z-scores or rank percentiles of ``full[:, columns]``, with statistics over the whole row.
-
-    Using every item of the dataset for the statistics keeps a (user, item)
-    score the same whichever candidates are being ranked.
-    """
-    if how == "rank":
-        ranks = np.argsort(np.argsort(full, axis=1), axis=1).astype(np.float32)
-        return ranks[:, columns] / max(full.shape[1] - 1, 1)
-    mean = full.mean(axis=1, keepdims=True)
-    std = full.std(axis=1, keepdims=True)
-    std[std == 0] = 1.0
-    return (full[:, columns] - mean) / std
+def rank_percentiles(full: np.ndarray) -> np.ndarray:
+    """Per-row rank percentiles (0 = lowest) of a (users x every item) block."""
+    ranks = np.argsort(np.argsort(full, axis=1), axis=1).astype(np.float32)
+    return ranks / max(full.shape[1] - 1, 1)
 
 
 class Blend(Recommender):
@@ -93,8 +88,83 @@ class Blend(Recommender):
         self.lightfm_ = LightFMHybrid(**{**LIGHTFM_IN_BLEND, **(self.lightfm or {})}).fit(dataset)
         self.content_ = ContentSimilarity(**(self.content or {})).fit(dataset)
 
-    def _score(self, dataset: Dataset, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
-        learned = standardise(self.lightfm_.score(dataset, user_rows), item_rows, self.normalization)
-        content = standardise(self.content_.score(dataset, user_rows), item_rows, self.normalization)
+    def _item_side(self, items: Entities) -> "BlendItems":
+        lightfm, content = self.lightfm_.item_side(items), self.content_.item_side(items)
+        if self.normalization == "rank":
+            return BlendItems(lightfm, content)
+        return BlendItems(lightfm, content, ItemMoments.of_dense(lightfm.vectors), ItemMoments.of_sparse(content.rows))
+
+    def _user_side(self, users: Entities) -> "BlendUsers":
+        return BlendUsers(self.lightfm_.user_side(users), self.content_.user_side(users))
+
+    def _part_scores(self, users: "BlendUsers", items: "BlendItems", item_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Each part's scores on one scale: z-scores with the moments over every catalogue item, or rank percentiles."""
+        if self.normalization == "rank":  # ranks need every item's score
+            full = items.full or items
+            chosen = slice(None) if items.rows is None else items.rows
+            chosen = chosen if item_rows is None else (item_rows if items.rows is None else items.rows[item_rows])
+            learned = rank_percentiles(self.lightfm_.score_sides(users.lightfm, full.lightfm))[:, chosen]
+            similar = rank_percentiles(self.content_.score_sides(users.content, full.content))[:, chosen]
+            return learned, similar
+        learned = items.lightfm_moments.of_dense_users(users.lightfm.vectors).standardise(
+            self.lightfm_.score_sides(users.lightfm, items.lightfm, item_rows))
+        similar = items.content_moments.of_sparse_users(users.content.rows).standardise(
+            self.content_.score_sides(users.content, items.content, item_rows))
+        return learned, similar
+
+    def _score_sides(self, users: "BlendUsers", items: "BlendItems", item_rows: np.ndarray | None) -> np.ndarray:
+        learned, similar = self._part_scores(users, items, item_rows)
         w = np.float32(self.weight)
-        return w * learned + (np.float32(1.0) - w) * content
+        return w * learned + (np.float32(1.0) - w) * similar
+
+    def _score_terms(self, users: "BlendUsers", items: "BlendItems", item_rows: np.ndarray, top: int) -> list[list[tuple[str, float]]]:
+        """Each part's largest shares as they enter the blend: times the part's weight, over the spread it is divided by."""
+        spreads = self.spreads(users, items)
+        lightfm = self.lightfm_.score_terms(users.lightfm, items.lightfm, item_rows, top)
+        content = self.content_.score_terms(users.content, items.content, item_rows, top)
+        out = []
+        for learned, similar in zip(lightfm, content):
+            shares = [(f"lightfm: {n}", v * self.weight / spreads[0]) for n, v in learned[:top]]
+            shares += [(f"content: {n}", v * (1 - self.weight) / spreads[1]) for n, v in similar[:top]]
+            out.append(sorted(shares, key=lambda t: -abs(t[1]))[:top])
+        return out
+
+    def spreads(self, users: "BlendUsers", items: "BlendItems") -> tuple[float, float]:
+        """The spread (std over every catalogue item) of the first user's LightFM and content scores."""
+        if self.normalization == "rank":
+            full = items.full or items
+            parts = (self.lightfm_.score_sides(users.lightfm, full.lightfm)[0], self.content_.score_sides(users.content, full.content)[0])
+            return tuple(float(p.std()) or 1.0 for p in parts)
+        lightfm = items.lightfm_moments.of_dense_users(users.lightfm.vectors[:1]).std[0]
+        content = items.content_moments.of_sparse_users(users.content.rows[:1]).std[0]
+        return float(lightfm) or 1.0, float(content) or 1.0
+
+
+@dataclass(frozen=True)
+class BlendItems:
+    """A blend's item side: its parts' sides, and the moments over every catalogue item each part is standardised with.
+
+    A side taken from another (the active vacancies) keeps the full catalogue's
+    moments, and for rank percentiles the full side and which rows it holds.
+    """
+
+    lightfm: LightFMSide
+    content: ContentSide
+    lightfm_moments: ItemMoments | None = None
+    content_moments: ItemMoments | None = None
+    full: "BlendItems | None" = None
+    rows: np.ndarray | None = None
+
+    def take(self, rows: np.ndarray) -> "BlendItems":
+        rows = np.asarray(rows, dtype=np.int64)
+        full = self.full or self
+        kept = rows if self.rows is None else self.rows[rows]
+        return replace(self, lightfm=self.lightfm.take(rows), content=self.content.take(rows), full=full, rows=kept)
+
+
+@dataclass(frozen=True)
+class BlendUsers:
+    """A blend's user side: its parts' user sides."""
+
+    lightfm: LightFMSide
+    content: ContentSide

@@ -12,13 +12,17 @@ partner of LightFM for cold vacancies.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
 from prakerja.errors import UserError
 from recommender.base import Recommender
-from recommender.dataset import Dataset
-from recommender.features import family
+from recommender.dataset import Dataset, Entities
+from recommender.dataset import feature_family as family
+from recommender.feature_space import FeatureSpace, l2_rows
+from recommender.score_terms import content_top_terms
 
 #: Default weight of each feature family ("skill" for "skill=welding"), chosen on validation data:
 #: people meet (and take) vacancies near home far more often than far away, so region weighs most.
@@ -61,35 +65,47 @@ class ContentSimilarity(Recommender):
         self.feature_names_ = shared
         self.feature_weights_ = (idf * family_weight).astype(np.float32)
         self._cache = None
+        self.__dict__.pop("_space", None)
 
-    def weighted_vectors(self, dataset: Dataset) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """L2-normalised TF-IDF rows of users and (transposed) items on the shared features.
+    def space(self) -> FeatureSpace:
+        """The shared feature space of the fitted model (made once, never pickled)."""
+        space = self.__dict__.get("_space")
+        if space is None:
+            space = self.__dict__["_space"] = FeatureSpace(self.feature_names_)
+        return space
 
-        Each side is cached for the feature object it was computed from (held, so never confused with a new one).
-        """
-        with self._cache_lock():
-            cache = getattr(self, "_cache", None) or {}
-            scale = sp.diags(self.feature_weights_)
-            user_key = dataset.user_features
-            item_key = dataset.item_features
-            if cache.get("user_key") is not user_key:
-                cache["users"] = _l2_rows(dataset.user_features.aligned_to(self.feature_names_).matrix @ scale)
-                cache["user_key"] = user_key
-            if cache.get("item_key") is not item_key:
-                items = _l2_rows(dataset.item_features.aligned_to(self.feature_names_).matrix @ scale)
-                cache["items_t"] = items.T.tocsr()
-                cache["item_key"] = item_key
-            self._cache = cache
-            return cache["users"], cache["items_t"]
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_space", None)
+        return state
 
-    def _score(self, dataset: Dataset, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
-        users, items_t = self.weighted_vectors(dataset)
-        return (users[user_rows] @ items_t[:, item_rows]).toarray()
+    def _side(self, entities: Entities) -> "ContentSide":
+        """L2-normalised TF-IDF rows on the shared features: the same for users and items."""
+        matrix = self.space().aligned(entities.features)
+        weighted = sp.csr_matrix((matrix.data * self.feature_weights_[matrix.indices], matrix.indices, matrix.indptr), shape=matrix.shape)
+        return ContentSide(l2_rows(weighted))
+
+    _user_side = _side
+    _item_side = _side
+
+    def _score_sides(self, users: "ContentSide", items: "ContentSide", item_rows: np.ndarray | None) -> np.ndarray:
+        """Cosines: each item row times the users' dense vectors (an item's sum runs over its own entries, whatever the batch)."""
+        dense_users = users.rows.toarray().T
+        if item_rows is not None and 2 * len(item_rows) < items.rows.shape[0]:
+            return np.asarray(items.rows[item_rows] @ dense_users, dtype=np.float32).T
+        scores = np.asarray(items.rows @ dense_users, dtype=np.float32).T  # most rows: one pass beats gathering them
+        return scores if item_rows is None else scores[:, item_rows]
+
+    def _score_terms(self, users: "ContentSide", items: "ContentSide", item_rows: np.ndarray, top: int) -> list[list[tuple[str, float]]]:
+        user = users.rows[0]
+        return content_top_terms(self, user.indices, user.data, items.rows, item_rows, top)
 
 
-def _l2_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
-    """Rows scaled to unit length (empty rows stay empty)."""
-    matrix = sp.csr_matrix(matrix, dtype=np.float32)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return (sp.diags((1.0 / norms).astype(np.float32)) @ matrix).tocsr()
+@dataclass(frozen=True)
+class ContentSide:
+    """Users or items as content similarity scores them: L2-normalised TF-IDF rows on the shared features."""
+
+    rows: sp.csr_matrix
+
+    def take(self, rows: np.ndarray) -> "ContentSide":
+        return ContentSide(self.rows[np.asarray(rows, dtype=np.int64)])

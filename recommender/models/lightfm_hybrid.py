@@ -42,25 +42,27 @@ validation period of the demo world (docs/evaluation.md):
   occupations) keep the random start in the ``no_components`` others. A
   learning rate of 0.003 and 15 epochs refine that start without erasing it.
 
-Scores are served from precomputed representations (see
-:mod:`recommender.retrieval`), aligned to the scoring dataset's features by
-name, so a dataset with new vacancies or new feature columns still scores
-correctly (unknown features simply contribute nothing).
+Scores come from augmented vectors (see :mod:`recommender.retrieval`) of
+the item side and the user side (:mod:`recommender.sides`), each aligned to
+the model's features by name, so a catalogue with new vacancies or new
+feature columns still scores correctly (unknown features contribute nothing).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from prakerja.errors import UserError
 from recommender.base import Recommender
-from recommender.dataset import Dataset, feature_family, normalize_families, normalize_rows
-from recommender.retrieval import augmented_vectors
+from recommender.dataset import Dataset, Entities, feature_family
+from recommender.feature_space import NORMALIZATIONS, FeatureSpace
+from recommender.retrieval import augmented_item_vectors, augmented_user_vectors
+from recommender.score_terms import lightfm_top_terms
 
 LOSSES = ("warp", "bpr", "logistic", "warp-kos")
-#: ``normalize`` values: each family block sums to 1, each row sums to 1 (True is the same), raw values (False).
-NORMALIZATIONS = ("family", "rows", "none")
 #: ``train_items`` values: the vacancies with a training interaction, or every row of the dataset.
 TRAIN_ITEMS = ("interacted", "all")
 #: Feature families of a closed vocabulary that get one component per shared name (see the module docstring).
@@ -234,6 +236,7 @@ class LightFMHybrid(Recommender):
         self.item_feature_names_ = items.names
         self.n_train_items_ = int(len(item_rows))
         self._cache = None
+        self.__dict__.pop("_spaces", None)
 
     @staticmethod
     def _shared_names(user_names: np.ndarray, item_names: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -279,63 +282,46 @@ class LightFMHybrid(Recommender):
         return how
 
     def _prepared(self, matrix: sp.csr_matrix, names: np.ndarray) -> sp.csr_matrix:
-        how = self._normalization()
-        if how == "family":
-            return normalize_families(matrix, names)
-        return normalize_rows(matrix) if how == "rows" else matrix.astype(np.float32).tocsr()
+        """Training rows as the model reads them (the same :class:`FeatureSpace` preparation scoring uses)."""
+        return FeatureSpace(names, self._normalization()).normalized(matrix)
 
-    # ------------------------------------------------------------------ representations
+    # ------------------------------------------------------------------ the sides
 
-    def user_features_aligned(self, dataset: Dataset) -> sp.csr_matrix:
-        """User feature rows of ``dataset`` in the model's feature order, prepared as in training."""
-        self._check_fitted()
-        names = self.user_feature_names_
-        return self._prepared(dataset.user_matrix(identity=self.user_identity).aligned_to(names).matrix, names)
+    def spaces(self) -> tuple[FeatureSpace, FeatureSpace]:
+        """The user and item feature spaces of the fitted model (made once, never pickled)."""
+        spaces = self.__dict__.get("_spaces")
+        if spaces is None:
+            how = self._normalization()
+            spaces = self.__dict__["_spaces"] = (
+                FeatureSpace(self.user_feature_names_, how, "user" if self.user_identity else None),
+                FeatureSpace(self.item_feature_names_, how, "item" if self.item_identity_used_ else None),
+            )
+        return spaces
 
-    def item_features_aligned(self, dataset: Dataset) -> sp.csr_matrix:
-        """Item feature rows of ``dataset`` in the model's feature order, prepared as in training."""
-        self._check_fitted()
-        names = self.item_feature_names_
-        return self._prepared(dataset.item_matrix(identity=self.item_identity_used_).aligned_to(names).matrix, names)
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_spaces", None)
+        return state
 
-    def representations(self, dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
-        """Augmented user and item vectors whose dot product is the LightFM score.
+    def _user_side(self, users: Entities) -> "LightFMSide":
+        x = self.spaces()[0].prepared(users.features, users.ids)
+        m = self.model_
+        return LightFMSide(x, augmented_user_vectors(np.asarray(x @ m.user_biases).ravel(), np.asarray(x @ m.user_embeddings)))
 
-        Each side is cached for the feature object it was computed from (held,
-        so never confused with a new one): serving one participant against a
-        cached catalogue recomputes only the user.
-        """
-        return self._state(dataset)[2]
+    def _item_side(self, items: Entities) -> "LightFMSide":
+        y = self.spaces()[1].prepared(items.features, items.ids)
+        m = self.model_
+        return LightFMSide(y, augmented_item_vectors(np.asarray(y @ m.item_biases).ravel(), np.asarray(y @ m.item_embeddings)))
 
-    def prepared_matrices(self, dataset: Dataset) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """The aligned, prepared user and item feature matrices behind :meth:`representations` (cached alike)."""
-        user_matrix, item_matrix, _ = self._state(dataset)
-        return user_matrix, item_matrix
+    def _score_sides(self, users: "LightFMSide", items: "LightFMSide", item_rows: np.ndarray | None) -> np.ndarray:
+        if item_rows is not None and 2 * len(item_rows) < len(items.vectors):
+            return users.vectors @ items.vectors[item_rows].T
+        scores = users.vectors @ items.vectors.T  # most rows: one pass over the side beats gathering them first
+        return scores if item_rows is None else scores[:, item_rows]
 
-    def _state(self, dataset: Dataset) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[np.ndarray, np.ndarray]]:
-        with self._cache_lock():
-            cache = getattr(self, "_cache", None) or {}
-            m = self.model_
-            if cache.get("user_key") is not dataset.user_features:
-                x = self.user_features_aligned(dataset)
-                cache["user_matrix"] = x
-                cache["users"] = (np.asarray(x @ m.user_biases).ravel(), np.asarray(x @ m.user_embeddings))
-                cache["user_key"] = dataset.user_features
-                cache.pop("vectors", None)
-            if cache.get("item_key") is not dataset.item_features:
-                y = self.item_features_aligned(dataset)
-                cache["item_matrix"] = y
-                cache["items"] = (np.asarray(y @ m.item_biases).ravel(), np.asarray(y @ m.item_embeddings))
-                cache["item_key"] = dataset.item_features
-                cache.pop("vectors", None)
-            if "vectors" not in cache:
-                cache["vectors"] = augmented_vectors(*cache["users"], *cache["items"])
-            self._cache = cache
-            return cache["user_matrix"], cache["item_matrix"], cache["vectors"]
-
-    def _score(self, dataset: Dataset, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
-        users, items = self.representations(dataset)
-        return users[user_rows] @ items[item_rows].T
+    def _score_terms(self, users: "LightFMSide", items: "LightFMSide", item_rows: np.ndarray, top: int) -> list[list[tuple[str, float]]]:
+        x = users.matrix[0]
+        return lightfm_top_terms(self, x.indices, x.data, items.matrix, item_rows, top)
 
     def predict_with_lightfm(self, dataset: Dataset, user_row: int, item_rows: np.ndarray) -> np.ndarray:
         """LightFM's own ``predict`` for one user (slow; the reference the fast path is tested against)."""
@@ -343,7 +329,19 @@ class LightFMHybrid(Recommender):
         return self.model_.predict(
             np.full(len(item_rows), user_row, dtype=np.int32),
             item_rows,
-            user_features=self.user_features_aligned(dataset),
-            item_features=self.item_features_aligned(dataset),
+            user_features=self.user_side(dataset.users()).matrix,
+            item_features=self.catalogue_side(dataset).matrix,
             num_threads=1,
         )
+
+
+@dataclass(frozen=True)
+class LightFMSide:
+    """Users or items as LightFM scores them: prepared feature rows (for explanations) and augmented vectors."""
+
+    matrix: sp.csr_matrix
+    vectors: np.ndarray
+
+    def take(self, rows: np.ndarray) -> "LightFMSide":
+        rows = np.asarray(rows, dtype=np.int64)
+        return LightFMSide(self.matrix[rows], np.ascontiguousarray(self.vectors[rows]))

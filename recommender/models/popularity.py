@@ -12,25 +12,23 @@ import numpy as np
 import pandas as pd
 
 from prakerja.columns import Columns
-from recommender.attributes import UserAttr
 from recommender.base import Recommender
-from recommender.dataset import Dataset
-from recommender.features import family
+from recommender.dataset import Dataset, Entities
+from recommender.dataset import feature_family as family
+from recommender.sides import IdSide
 
 #: Weight of national popularity added to the provincial one.
 NATIONAL_SHARE = 0.1
 GLOBAL = "*"
 
 
-def user_regions(dataset: Dataset) -> np.ndarray:
-    """The province of every user: from attributes, else the strongest "prov=" feature, else GLOBAL."""
-    if dataset.user_attributes is not None and UserAttr.Province in dataset.user_attributes:
-        return dataset.user_attributes[UserAttr.Province].fillna(GLOBAL).astype(str).to_numpy()
-    names = dataset.user_features.names
+def user_regions(users: Entities) -> np.ndarray:
+    """The province of every user: the strongest "prov=" feature, else GLOBAL (the same for a batch and one participant)."""
+    names = users.features.names
     columns = np.flatnonzero([family(n) == "prov" for n in names])
-    regions = np.full(dataset.n_users, GLOBAL, dtype=object)
+    regions = np.full(len(users), GLOBAL, dtype=object)
     if len(columns):
-        block = dataset.user_features.matrix[:, columns].toarray()
+        block = users.features.matrix[:, columns].toarray()
         has = block.max(axis=1) > 0
         regions[has] = np.asarray([str(n).split("=", 1)[1] for n in names[columns]], dtype=object)[block.argmax(axis=1)[has]]
     return regions
@@ -47,7 +45,7 @@ class Popularity(Recommender):
     def _fit(self, dataset: Dataset) -> None:
         frame = dataset.interactions
         frame = frame[frame[Columns.Weight] > 0]
-        regions = pd.Series(user_regions(dataset), index=dataset.user_id_map.external_ids)
+        regions = pd.Series(user_regions(dataset.users()), index=dataset.user_id_map.external_ids)
         counts = pd.DataFrame(
             {
                 "region": regions.reindex(frame[Columns.User].to_numpy()).to_numpy(),
@@ -60,17 +58,26 @@ class Popularity(Recommender):
         top = max(float(self.national_.max()) if len(self.national_) else 1.0, 1.0)
         self.scale_ = top
 
-    def _score(self, dataset: Dataset, user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
-        item_ids = dataset.item_id_map.external_ids[item_rows]
+    def _user_side(self, users: Entities) -> np.ndarray:
+        return user_regions(users)
+
+    def _item_side(self, items: Entities) -> IdSide:
+        return IdSide(np.asarray(items.ids))
+
+    def _score_sides(self, regions: np.ndarray, items: IdSide, item_rows: np.ndarray | None) -> np.ndarray:
+        item_ids = items.ids if item_rows is None else items.ids[item_rows]
         national = self.national_.reindex(item_ids).fillna(0.0).to_numpy(np.float32) / self.scale_
-        regions = user_regions(dataset)[user_rows]
-        scores = np.empty((len(user_rows), len(item_rows)), dtype=np.float32)
+        scores = np.empty((len(regions), len(item_ids)), dtype=np.float32)
         for region in np.unique(regions):
             rows = regions == region
             regional = (
                 self.regional_.loc[region].reindex(item_ids).fillna(0.0).to_numpy(np.float32) / self.scale_
                 if region in self.regional_.index.get_level_values(0)
-                else np.zeros(len(item_rows), np.float32)
+                else np.zeros(len(item_ids), np.float32)
             )
             scores[rows] = regional + self.national_share * national
         return scores
+
+    def _score_terms(self, regions: np.ndarray, items: IdSide, item_rows: np.ndarray, top: int) -> list[list[tuple[str, float]]]:
+        scores = self._score_sides(regions[:1], items, item_rows)[0]
+        return [[("popularity in the participant's province", float(score))] for score in scores]

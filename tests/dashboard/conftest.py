@@ -18,6 +18,7 @@ from dashboard_small_world import build_small_world
 
 from prakerja.db import make_engine
 from prakerja.migrate import upgrade
+from recommender.features import load_dataset
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def demo_db(tmp_path_factory) -> DemoDatabase:
     engine = make_engine(url)
     upgrade(engine)
     initialise(engine, demo=True, participants=400, seed=11)
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     record_run(engine, make_model("popularity").fit(dataset), dataset, promote=True, notes="test")
     from dashboard.auth import demo_account_plan
 

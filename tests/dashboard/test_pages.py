@@ -21,6 +21,7 @@ from dashboard.i18n import t
 from dashboard.navigation import ROLE_PAGES
 from prakerja.db import make_engine
 from prakerja.models import Enrollment, Interaction, ModelRun, Participant, Regency
+from recommender.features import load_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -202,7 +203,7 @@ def test_researcher_promotes_a_run(demo_copy_env):
 
     engine = make_engine(demo_copy_env.url)
     original = promoted_run_id(engine)
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     new_run = record_run(engine, make_model("popularity").fit(dataset), dataset, notes="candidate")
     at = open_app(accounts(demo_copy_env)["researcher"], "model_runs")
     assert_clean(at)

@@ -13,11 +13,12 @@ from recommender.dataset import Dataset
 from recommender.filters import ItemFilters
 from recommender.models import LightFMHybrid
 from recommender.registry import record_run
+from recommender.features import load_dataset
 
 
 def promote_lightfm(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("PRAKERJA_ARTIFACT_DIR", str(tmp_path / "models"))
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     model = LightFMHybrid(epochs=5, num_threads=1).fit(dataset)
     run_id = record_run(engine, model, dataset, promote=True)
     return engine, dataset, model, run_id

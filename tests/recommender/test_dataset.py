@@ -10,6 +10,7 @@ from prakerja.columns import Columns
 from prakerja.errors import UserError
 from recommender.attributes import ItemAttr, UserAttr
 from recommender.dataset import Dataset, Features, IdMap, long_features
+from recommender.features import load_dataset
 
 
 def test_from_frames_tokenizes_text_keeps_numbers_and_adds_cold_ids():
@@ -87,7 +88,7 @@ def test_features_align_by_name_and_identity_columns_are_shared_by_equal_ids():
 
 
 def test_from_database_builds_features_attributes_and_interactions(engine, world):
-    ds = Dataset.from_database(engine)
+    ds = load_dataset(engine)
     assert ds.n_users == len(world.participants) and ds.n_items == len(world.vacancies)
     welder = ds.user_id_map.to_internal([1])[0]  # participant 1 is a welder with a BNSP certificate
     row = dict(zip(ds.user_features.names[ds.user_features.matrix[welder].indices], ds.user_features.matrix[welder].data))

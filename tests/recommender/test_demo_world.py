@@ -9,7 +9,9 @@ from prakerja.demo import generate_world
 from prakerja.migrate import upgrade
 from prakerja.reference.loader import load_reference
 from recommender.evaluation import database_split, recommend_for_split
-from recommender.matching import MODEL_CACHE, MatchFilters, match_participant
+from recommender.filters import ItemFilters
+from recommender.participant_list import match_participant
+from recommender.serving_state import MODEL_CACHE
 from recommender.metrics import NDCG
 from prakerja.columns import Columns
 from recommender.models import Blend, ContentSimilarity, LightFMHybrid, Popularity, Random
@@ -39,7 +41,7 @@ def test_default_blend_beats_the_id_baselines_on_a_temporal_split(demo):
 
 def test_matching_on_the_demo_world_uses_the_participants_trainings(demo):
     MODEL_CACHE.clear()
-    results = match_participant(demo, 1, MatchFilters(k=5))
+    results = match_participant(demo, 1, ItemFilters(), 5)
     assert len(results) == 5 and all(r.model_run_id is None for r in results)  # content fallback: nothing promoted
     assert any(r.matched_skills for r in results)
     MODEL_CACHE.clear()

@@ -10,17 +10,13 @@ from sqlalchemy import insert, select
 
 from prakerja.db import transaction
 from prakerja.models import Enrollment, Participant, ParticipantSkill, Regency, Skill, Vacancy, VacancySkill
-from recommender.dataset import Dataset
-from recommender.explain import (
-    DECLARED,
-    PARTICIPANT_BASELINE,
-    content_contributions,
-    explain,
-    feature_contributions,
-    lightfm_contributions,
-)
+from recommender.explain import DECLARED
+from recommender.features import load_dataset
 from recommender.filters import haversine_km
 from recommender.models import Blend, ContentSimilarity, LightFMHybrid
+from recommender.participant_list import match_participant
+
+ALL_TERMS = 10_000
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +47,19 @@ def case(shared_world):
         session.execute(insert(VacancySkill), [{"vacancy_id": 9001, "skill_id": world.skills["welding"], "required": True},
                                                {"vacancy_id": 9001, "skill_id": 901, "required": True},
                                                {"vacancy_id": 9001, "skill_id": 902, "required": True}])
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     model = LightFMHybrid(epochs=10, num_threads=1).fit(dataset)
     return engine, dataset, model
 
 
+def _sides(model, dataset, user_id):
+    user = dataset.user_id_map.to_internal([user_id])
+    return model.user_side(dataset.users(user)), model.catalogue_side(dataset), user
+
+
 def test_hand_built_explanation(case):
     engine, dataset, model = case
-    why = explain(engine, model, dataset, 9001, [9001])[9001]
+    why = next(r for r in match_participant(engine, 9001, k=50, model=model) if r.vacancy_id == 9001)
     assert ("Welding", "Pelatihan Juru Las SMAW") in why.matched_skills
     assert ("Forklift", DECLARED) in why.matched_skills
     assert why.missing_skills == ["P3K"]
@@ -69,25 +70,27 @@ def test_hand_built_explanation(case):
     assert why.distance_km == pytest.approx(float(expected_km), abs=0.05)
     assert why.wage_before == 1_500_000 and why.wage_gain == 3_500_000
     assert 1 <= len(why.contributions) <= 5
-    assert all(name != PARTICIPANT_BASELINE for name, _ in why.contributions)
 
 
 def test_lightfm_decomposition_adds_up_to_the_score(case):
+    """Every pair and vacancy-bias term, plus the participant's own biases (equal for every vacancy), is the score."""
     _, dataset, model = case
-    user = dataset.user_id_map.to_internal([9001])[0]
-    for item in dataset.item_id_map.to_internal([9001, 1, 2, 3]):
-        terms = lightfm_contributions(model, dataset, user, item)
-        assert sum(v for _, v in terms) == pytest.approx(float(model.score(dataset, [user], [item])[0, 0]), abs=1e-4)
-    names = [n for n, _ in lightfm_contributions(model, dataset, user, dataset.item_id_map.to_internal([9001])[0])]
+    users, items, user = _sides(model, dataset, 9001)
+    baseline = float((users.matrix[0] @ model.model_.user_biases)[0])
+    rows = dataset.item_id_map.to_internal([9001, 1, 2, 3])
+    for terms, row in zip(model.score_terms(users, items, rows, ALL_TERMS), rows):
+        assert sum(v for _, v in terms) + baseline == pytest.approx(float(model.score(dataset, user, [row])[0, 0]), abs=1e-4)
+    names = [n for n, _ in model.score_terms(users, items, rows[:1], ALL_TERMS)[0]]
     assert any("skill=welding x" in n for n in names)  # pairs are named by participant and vacancy features
 
 
 def test_content_decomposition_adds_up_and_names_the_shared_skills(case):
     _, dataset, _ = case
     model = ContentSimilarity().fit(dataset)
-    user, item = dataset.user_id_map.to_internal([9001])[0], dataset.item_id_map.to_internal([9001])[0]
-    terms = content_contributions(model, dataset, user, item)
-    assert sum(v for _, v in terms) == pytest.approx(float(model.score(dataset, [user], [item])[0, 0]), abs=1e-5)
+    users, items, user = _sides(model, dataset, 9001)
+    row = dataset.item_id_map.to_internal([9001])
+    terms = model.score_terms(users, items, row, ALL_TERMS)[0]
+    assert sum(v for _, v in terms) == pytest.approx(float(model.score(dataset, user, row)[0, 0]), abs=1e-5)
     assert {"skill=welding", "skill=forklift"} <= {n for n, _ in terms}
     assert "skill=first-aid" not in {n for n, _ in terms}
 
@@ -95,7 +98,8 @@ def test_content_decomposition_adds_up_and_names_the_shared_skills(case):
 def test_blend_shows_both_parts(case):
     _, dataset, _ = case
     model = Blend(lightfm={"epochs": 5, "num_threads": 1}).fit(dataset)
-    user, item = dataset.user_id_map.to_internal([9001])[0], dataset.item_id_map.to_internal([9001])[0]
-    names = [n for n, _ in feature_contributions(model, dataset, user, item)]
+    users, items, _ = _sides(model, dataset, 9001)
+    terms = model.score_terms(users, items, dataset.item_id_map.to_internal([9001]), 5)[0]
+    names = [n for n, _ in terms]
     assert any(n.startswith("lightfm: ") for n in names) and any(n.startswith("content: ") for n in names)
-    assert np.isfinite([v for _, v in feature_contributions(model, dataset, user, item)]).all()
+    assert np.isfinite([v for _, v in terms]).all()

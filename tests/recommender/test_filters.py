@@ -12,12 +12,13 @@ from recommender.attributes import ItemAttr, UserAttr
 from recommender.dataset import Dataset
 from recommender.filters import ItemFilters, haversine_km
 from recommender.models import ContentSimilarity
+from recommender.features import load_dataset
 
 
 @pytest.fixture(scope="module")
 def served(shared_world):
     engine, _ = shared_world
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     model = ContentSimilarity().fit(dataset)
     users = dataset.user_id_map.external_ids[:40]
     return dataset, model, users

@@ -176,11 +176,11 @@ def test_lightfm_defaults_have_no_identity_features(dataset):
 
 
 def test_family_normalisation_gives_each_family_one_unit():
-    from recommender.dataset import normalize_families
+    from recommender.feature_space import FeatureSpace
 
     names = np.array(["reg=3515", "prov=35", "skill=las", "skill=k3", "skill=cat", "word=las", "user=1"], dtype=object)
     rows = np.array([[1, 1, 1, 1, 1, 2, 1], [0, 0, 0.5, 0, 0, 0, 0]], dtype=np.float32)
-    out = normalize_families(sp.csr_matrix(rows), names).toarray()
+    out = FeatureSpace(names, "family").normalized(sp.csr_matrix(rows)).toarray()
     np.testing.assert_allclose(out[0], [1, 1, 1 / 3, 1 / 3, 1 / 3, 1, 1], rtol=1e-6)  # one regency weighs all three skills
     np.testing.assert_allclose(out[1], [0, 0, 1, 0, 0, 0, 0])  # empty families stay empty
 

@@ -13,6 +13,7 @@ from prakerja.models import ModelRun
 from recommender.dataset import Dataset, Features
 from recommender.models import ContentSimilarity, LightFMHybrid, Popularity
 from recommender.registry import ArtifactMismatch, load_promoted, load_run, promote, promoted_run_id, record_run
+from recommender.features import load_dataset
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def artifacts(tmp_path, monkeypatch):
 
 
 def test_record_promote_and_load(engine, world, artifacts):
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     first = record_run(engine, LightFMHybrid(epochs=3, num_threads=1).fit(dataset), dataset, metrics={"ndcg@10": np.float32(0.25)})
     second = record_run(engine, Popularity().fit(dataset), dataset, promote=True)
     assert load_promoted(engine).run_id == second
@@ -50,7 +51,7 @@ def test_no_promoted_run_and_unknown_runs(engine, artifacts):
 
 
 def test_missing_or_corrupt_artifact_is_a_clear_error(engine, world, artifacts):
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     run = record_run(engine, ContentSimilarity().fit(dataset), dataset, promote=True)
     path = next(artifacts.glob("*.pkl"))
     path.write_bytes(b"not a pickle")
@@ -64,7 +65,7 @@ def test_missing_or_corrupt_artifact_is_a_clear_error(engine, world, artifacts):
 
 
 def test_artifact_for_another_catalogue_is_refused(engine, world, artifacts):
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     record_run(engine, ContentSimilarity().fit(dataset), dataset, promote=True)
     renamed = Features(dataset.item_features.matrix, np.asarray([f"other={i}" for i in range(dataset.item_features.n_features)], dtype=object))
     other = Dataset(dataset.user_id_map, dataset.item_id_map, dataset.interactions, dataset.user_features, renamed)
@@ -74,14 +75,16 @@ def test_artifact_for_another_catalogue_is_refused(engine, world, artifacts):
 
 
 def test_serving_falls_back_to_content_then_follows_promotions(engine, world, artifacts):
-    from recommender.matching import MODEL_CACHE, MatchFilters, match_participant
+    from recommender.filters import ItemFilters
+    from recommender.participant_list import match_participant
+    from recommender.serving_state import MODEL_CACHE
 
     MODEL_CACHE.clear()
-    fallback = match_participant(engine, 1, MatchFilters(k=3))
+    fallback = match_participant(engine, 1, ItemFilters(), 3)
     assert fallback and all(r.model_run_id is None for r in fallback)
     assert isinstance(MODEL_CACHE.get(engine).model, ContentSimilarity)
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     run = record_run(engine, Popularity().fit(dataset), dataset, promote=True)
-    assert all(r.model_run_id == run for r in match_participant(engine, 1, MatchFilters(k=3)))
+    assert all(r.model_run_id == run for r in match_participant(engine, 1, ItemFilters(), 3))
     assert isinstance(MODEL_CACHE.get(engine).model, Popularity)
     MODEL_CACHE.clear()

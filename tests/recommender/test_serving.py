@@ -8,9 +8,14 @@ from sqlalchemy import func, select
 from prakerja.errors import UserError
 from prakerja.models import Interaction
 from recommender.dataset import Dataset
-from recommender.matching import MODEL_CACHE, MatchFilters, match_participant, record_feedback, suggest_next_training
+from recommender.feedback import record_feedback
+from recommender.filters import ItemFilters
+from recommender.next_training import suggest_next_training
+from recommender.participant_list import match_participant
+from recommender.serving_state import MODEL_CACHE
 from recommender.models import Blend, Popularity
 from recommender.registry import record_run
+from recommender.features import load_dataset
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +25,7 @@ def served(shared_world, tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setenv("PRAKERJA_ARTIFACT_DIR", str(tmp_path_factory.mktemp("models")))
     MODEL_CACHE.clear()
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     run_id = record_run(engine, Blend(lightfm={"epochs": 10, "num_threads": 1}).fit(dataset), dataset, promote=True)
     yield engine, world, run_id
     MODEL_CACHE.clear()
@@ -30,7 +35,7 @@ def served(shared_world, tmp_path_factory):
 def test_match_gives_ranked_explained_vacancies_of_the_participants_trade(served):
     engine, world, run_id = served
     # region weighs most in the default blend (people take jobs near home), so compare within the place
-    results = match_participant(engine, 1, MatchFilters(k=5, same_regency=True, remote_allowed=False))
+    results = match_participant(engine, 1, ItemFilters(same_regency=True, remote_allowed=False), 5)
     assert [r.rank for r in results] == [1, 2, 3, 4, 5]
     assert all(r.model_run_id == run_id for r in results)
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
@@ -45,28 +50,28 @@ def test_match_gives_ranked_explained_vacancies_of_the_participants_trade(served
 
 def test_match_respects_filters(served):
     engine, _, _ = served
-    results = match_participant(engine, 2, MatchFilters(k=20, min_wage=6_000_000, employment_types=("fullTime",)))
+    results = match_participant(engine, 2, ItemFilters(min_wage=6_000_000, employment_types=("fullTime",)), 20)
     assert results
     assert all(max(r.salary_max or 0, r.salary_min or 0) >= 6_000_000 and "fullTime" in r.employment_types for r in results)
-    local = match_participant(engine, 2, MatchFilters(k=20, same_regency=True, remote_allowed=False))
+    local = match_participant(engine, 2, ItemFilters(same_regency=True, remote_allowed=False), 20)
     assert all(r.distance_km == 0.0 for r in local)
 
 
 def test_feedback_is_idempotent_and_dismissed_vacancies_disappear(served):
     engine, _, run_id = served
     participant = 3
-    before = match_participant(engine, participant, MatchFilters(k=5))
+    before = match_participant(engine, participant, ItemFilters(), 5)
     dismissed = before[0].vacancy_id
     first = record_feedback(engine, participant, dismissed, "dismissed", client_key="key-3-a", model_run_id=run_id)
     again = record_feedback(engine, participant, dismissed, "dismissed", client_key="key-3-a", model_run_id=run_id)
     assert first == again
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Interaction).where(Interaction.client_key == "key-3-a")) == 1
-    after = match_participant(engine, participant, MatchFilters(k=5))
+    after = match_participant(engine, participant, ItemFilters(), 5)
     assert dismissed not in {r.vacancy_id for r in after}
     applied = after[0].vacancy_id
     record_feedback(engine, participant, applied, "applied")
-    assert applied not in {r.vacancy_id for r in match_participant(engine, participant, MatchFilters(k=5))}
+    assert applied not in {r.vacancy_id for r in match_participant(engine, participant, ItemFilters(), 5)}
     with pytest.raises(UserError, match="already used"):
         record_feedback(engine, participant, applied, "saved", client_key="key-3-a")
 
@@ -75,8 +80,8 @@ def test_feedback_is_idempotent_and_dismissed_vacancies_disappear(served):
     "call, message",
     [
         (lambda e: match_participant(e, 999_999), "unknown participant id 999999"),
-        (lambda e: match_participant(e, 1, MatchFilters(k=0)), "k must be"),
-        (lambda e: match_participant(e, 1, MatchFilters(k=5000)), "k must be"),
+        (lambda e: match_participant(e, 1, ItemFilters(), 0), "k must be"),
+        (lambda e: match_participant(e, 1, ItemFilters(), 5000), "k must be"),
         (lambda e: match_participant(e, "1; drop table"), "whole number"),
         (lambda e: record_feedback(e, 1, 1, "liked"), "unknown feedback kind"),
         (lambda e: record_feedback(e, 1, 999_999, "clicked"), "unknown vacancy id"),
@@ -101,15 +106,15 @@ def test_next_training_unlocks_vacancies_of_another_trade(served):
 
 def test_an_explicit_model_and_the_cache(served):
     engine, _, run_id = served
-    popularity = Popularity().fit(Dataset.from_database(engine))
-    results = match_participant(engine, 1, MatchFilters(k=3), model=popularity)
+    popularity = Popularity().fit(load_dataset(engine))
+    results = match_participant(engine, 1, ItemFilters(), 3, model=popularity)
     assert results and all(r.model_run_id is None for r in results)
     assert MODEL_CACHE.get(engine) is MODEL_CACHE.get(engine)  # loaded once
     assert MODEL_CACHE.get(engine).run_id == run_id
 
 
 def test_vacancy_details_keep_the_order_asked(served):
-    from recommender.matching import vacancy_details
+    from recommender.catalogue_index import vacancy_details
 
     engine = served[0]
     assert vacancy_details(engine, [7, 3, 5, 3]).index.tolist() == [7, 3, 5]

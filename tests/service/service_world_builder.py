@@ -13,6 +13,7 @@ from prakerja.db import make_engine
 from prakerja.migrate import upgrade
 from prakerja.models import Participant
 from prakerja_api.keys import create_key
+from recommender.features import load_dataset
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 WORLD_PARTICIPANTS = 200
@@ -61,7 +62,7 @@ def build_service_world(url: str) -> ServiceWorld:
     engine = make_engine(url)
     upgrade(engine)
     initialise(engine, demo=True, participants=WORLD_PARTICIPANTS, seed=61)
-    dataset = Dataset.from_database(engine)
+    dataset = load_dataset(engine)
     popularity = record_run(engine, make_model("popularity").fit(dataset), dataset, notes="service tests")
     blend = record_run(
         engine, make_model("blend", lightfm={"epochs": 5, "num_threads": 1}).fit(dataset), dataset, promote=True,

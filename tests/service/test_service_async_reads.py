@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from prakerja.models import Participant
-from recommender.matching import UnknownId, read_served_async
-from recommender.serving_index import read_participant, read_participant_async
+from prakerja.errors import UnknownId
+from recommender.participant_list import read_for_list_async
+from recommender.participant_reads import read_participant, read_participant_async
 from prakerja_api.async_reads import AsyncReadPool
 
 
@@ -66,7 +67,7 @@ def test_the_pool_never_opens_more_than_its_size_and_replaces_a_broken_connectio
         assert pool._opened == 1
         await read_participant_async(pool, engine, 1)
         with pytest.raises(UnknownId):
-            await read_served_async(pool, engine, 987_654)
+            await read_for_list_async(pool, engine, 987_654)
         await pool.close()
 
     asyncio.run(scenario())

@@ -116,13 +116,14 @@ def test_next_training_for_the_participant_and_for_a_researcher_by_pseudonym(ser
 
 def test_the_answer_is_encoded_exactly_as_the_validated_response_model(service_world):
     """The route encodes plain values (no pydantic objects per request): the bytes equal the model's own JSON."""
-    from recommender.matching import MatchFilters, match_participant
+    from recommender.filters import ItemFilters
+    from recommender.participant_list import match_participant
     from prakerja_api.routes.participants import recommendation_list_json
     from prakerja_api.schemas import RecommendationList
 
     compared = 0
     for pid in range(1, 30, 3):
-        results = match_participant(service_world.engine, pid, MatchFilters(k=7))
+        results = match_participant(service_world.engine, pid, ItemFilters(), 7)
         expected = RecommendationList.model_validate(
             {"participant": str(pid), "model_run_id": 3, "recommendations": [
                 {**{k: v for k, v in r.to_dict().items() if k not in ("regency_name", "province_name", "model_run_id",

@@ -6,7 +6,7 @@ import numpy as np
 
 from recommender.explain import Place, _distance_km
 from recommender.filters import haversine_km
-from recommender.served_terms import _top_per_row
+from recommender.score_terms import _top_per_row
 
 
 def test_top_per_row_orders_by_magnitude_then_position_and_skips_missing():

@@ -1,14 +1,18 @@
-"""The largest score shares of all the vacancies of one answer at once (the serving path of explanations).
+"""The largest shares of one participant's scores of k vacancies at once: the models' own explanations.
 
-:class:`recommender.explain.LightFMTerms` and :func:`recommender.explain.content_terms`
-decompose one (participant, vacancy) score at a time: a dozen small numpy
-calls per vacancy, most of an answer's explanation time. Here the k vacancies'
-terms are computed together: one matrix product for every LightFM pair, one
-gather for every content product, and one partial sort over a padded
-(vacancy x term) table. The terms and their order are those of the one-at-a-time
-functions (largest magnitude first, ties in the terms' natural order); the
-LightFM pair values may differ from them in the last float32 bit, as the
-product is computed in one block.
+Feature contributions decompose a score exactly. For LightFM, with user
+feature weights x_f, item feature weights y_g, embeddings U_f, V_g and biases:
+
+    score = sum_f sum_g x_f y_g (U_f . V_g) + sum_f x_f b_f + sum_g y_g b_g
+
+so every (participant feature, vacancy feature) pair and every vacancy bias
+term is a named share of the score (the participant's own biases are equal for
+every vacancy and never a reason). For the content model the shares are the
+per-feature products of the TF-IDF vectors (they sum to the cosine). The k
+vacancies' terms are computed together: one matrix product for every LightFM
+pair, one gather for every content product, and one partial sort over a
+padded (vacancy x term) table; largest magnitude first, ties in the terms'
+natural order.
 """
 
 from __future__ import annotations
@@ -18,7 +22,15 @@ import weakref
 import numpy as np
 import scipy.sparse as sp
 
-from recommender.explain import readable
+
+def readable(name: str) -> str:
+    """A feature name for people: "user=17" is the participant's own history, "item=5" the vacancy's."""
+    name = str(name)
+    if name.startswith("user="):
+        return "own history"
+    if name.startswith("item="):
+        return "this vacancy's history"
+    return name
 
 
 def _segments(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

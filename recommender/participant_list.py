@@ -1,0 +1,170 @@
+"""One participant's ranked, explained list: the one path used by the CLI, the dashboard and the API.
+
+``participant id -> read the participant (sync or asyncio reader) -> the
+model's user side -> candidates after the business filters -> the model's
+scores of the candidates (on the catalogue index) -> top k -> explanations``.
+
+:func:`match_participant` runs the whole path; the HTTP service awaits
+:func:`read_participant_async` itself and then calls :func:`rank_participant`,
+so the two differ only in the reader. The scores are the model's own
+(:mod:`recommender.sides`), so a list equals ``model.recommend`` on a dataset
+of the same participant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+
+from prakerja.errors import UnknownId, UserError
+from recommender.attributes import UserAttr
+from recommender.base import Recommender, check_k
+from recommender.explain import Explanation, explain
+from recommender.filters import ItemFilters
+from recommender.participant_reads import ParticipantRows, read_participant, read_participant_async
+from recommender.retrieval import select_top_k
+from recommender.serving_state import MODEL_CACHE, ModelCache, ServingState, serving_state
+
+#: The filters of a participant who set none: active vacancies, applied and dismissed ones left out.
+NO_FILTERS = ItemFilters()
+
+
+@dataclass
+class MatchResult:
+    """One recommended vacancy with its reasons."""
+
+    vacancy_id: int
+    title: str
+    company: str | None
+    regency_name: str | None
+    province_name: str | None
+    salary_min: int | None
+    salary_max: int | None
+    employment_types: list[str]
+    posted_at: dt.datetime | None
+    url: str | None
+    score: float
+    rank: int
+    matched_skills: list[tuple[str, str]] = field(default_factory=list)
+    missing_skills: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+    wage_before: int | None = None
+    wage_gain: int | None = None
+    contributions: list[tuple[str, float]] = field(default_factory=list)
+    model_run_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values."""
+        data = asdict(self)
+        data["posted_at"] = self.posted_at.isoformat() if self.posted_at else None
+        data["matched_skills"] = [list(p) for p in self.matched_skills]
+        data["contributions"] = [list(p) for p in self.contributions]
+        return data
+
+
+def check_participant_id(participant_id) -> int:
+    """The id as an int, or a UserError for anything that is not a whole number."""
+    if isinstance(participant_id, bool) or not isinstance(participant_id, (int, np.integer)):
+        raise UserError(f"participant id must be a whole number, not {participant_id!r}")
+    return int(participant_id)
+
+
+def current_state(engine: Engine, model: Recommender | None = None, cache: ModelCache | None = None) -> ServingState:
+    """The promoted model's state from ``cache``, or one for a caller's own ``model`` over the cached catalogue."""
+    state = (cache or MODEL_CACHE).get(engine)
+    if model is None or model is state.model:
+        return state
+    return serving_state(engine, model, None, state.catalogue)
+
+
+def read_for_list(engine: Engine, participant_id: int, filters: ItemFilters = NO_FILTERS) -> ParticipantRows:
+    """The participant's rows as the list needs them (UnknownId when there is none)."""
+    rows = read_participant(engine, check_participant_id(participant_id), filters.exclude_kinds)
+    if rows is None:
+        raise UnknownId(f"unknown participant id {participant_id}")
+    return rows
+
+
+async def read_for_list_async(pool, engine: Engine, participant_id: int, filters: ItemFilters = NO_FILTERS) -> ParticipantRows:
+    """:func:`read_for_list` through an asyncio connection pool: the event loop serves others while it waits."""
+    rows = await read_participant_async(pool, engine, check_participant_id(participant_id), filters.exclude_kinds)
+    if rows is None:
+        raise UnknownId(f"unknown participant id {participant_id}")
+    return rows
+
+
+def match_participant(
+    engine: Engine,
+    participant_id: int,
+    filters: ItemFilters = NO_FILTERS,
+    k: int = 10,
+    *,
+    model: Recommender | None = None,
+    cache: ModelCache | None = None,
+) -> list[MatchResult]:
+    """The participant's top-k vacancies with explanations.
+
+    Parameters
+    ----------
+    engine
+        The project database.
+    participant_id
+        A participant; unknown ids raise :class:`UnknownId`.
+    filters
+        Place, wage, employment type and exclusions (:class:`~recommender.filters.ItemFilters`).
+    k
+        List length, 1..1000.
+    model
+        A fitted model to use instead of the promoted one (results then carry
+        ``model_run_id=None``).
+    cache
+        Where the promoted model comes from (default the process-wide one; the
+        HTTP service passes its own, which reloads in the background).
+    """
+    k = check_k(k)
+    state = current_state(engine, model, cache)
+    return rank_participant(engine, state, read_for_list(engine, participant_id, filters), filters, k)
+
+
+def rank_participant(engine: Engine, state: ServingState, rows: ParticipantRows, filters: ItemFilters, k: int) -> list[MatchResult]:
+    """Score, filter, rank and explain one participant's list on ``state``'s catalogue index."""
+    k = check_k(k)
+    index = state.index
+    user_side = state.model.user_side(rows.entities())
+    place = {UserAttr.Regency: rows.regency, UserAttr.Province: np.nan if rows.province is None else rows.province,
+             UserAttr.Latitude: rows.latitude, UserAttr.Longitude: rows.longitude}
+    start = index.active_rows if filters.active_only else np.arange(index.catalogue.n_items)
+    candidates = filters.user_candidates(index.items, place, start)
+    excluded = index.item_rows(rows.excluded_vacancy_ids)
+    if len(excluded):
+        candidates = candidates[~np.isin(candidates, excluded, assume_unique=True)]
+    positions, scores = select_top_k(index.scores(user_side, candidates), k)
+    found = positions[0] >= 0
+    item_rows, scores = candidates[positions[0][found]], scores[0][found]
+    reasons = explain(engine, index, rows, user_side, item_rows)
+    ids = index.catalogue.item_id_map.external_ids[item_rows]
+    return [
+        _result(index.display.fields(int(item_row)), int(vacancy_id), score, rank, why, state.run_id)
+        for rank, (item_row, vacancy_id, score, why) in enumerate(zip(item_rows, ids, scores, reasons), start=1)
+    ]
+
+
+def _result(fields: dict, vacancy_id: int, score, rank, why: Explanation, run_id: int | None) -> MatchResult:
+    """A :class:`MatchResult` from a vacancy's display fields and its reasons."""
+    return MatchResult(
+        vacancy_id=int(vacancy_id),
+        **{**fields, "employment_types": list(fields["employment_types"])},  # its own list: ``fields`` may be a kept one
+        score=float(score),
+        rank=int(rank),
+        matched_skills=why.matched_skills,
+        missing_skills=why.missing_skills,
+        distance_km=why.distance_km,
+        wage_before=why.wage_before,
+        wage_gain=why.wage_gain,
+        contributions=why.contributions,
+        model_run_id=run_id,
+    )
