@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from dashboard_small_world import build_small_world
+from tests.dashboard.dashboard_small_world import build_small_world
 
 from prakerja.db import make_engine
 from prakerja.migrate import upgrade

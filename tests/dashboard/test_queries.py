@@ -17,7 +17,7 @@ from dashboard.queries import outcomes, participant, providers, regions, researc
 from dashboard.queries.medians import weighted_median
 from dashboard.queries.privacy import MIN_GROUP_SIZE, SUPPRESSED, suppress_small_groups
 
-from dashboard_small_world import INCENTIVE
+from tests.dashboard.dashboard_small_world import INCENTIVE
 
 
 def _row(frame: pd.DataFrame, group) -> pd.Series:

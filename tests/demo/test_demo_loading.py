@@ -18,7 +18,7 @@ from prakerja.demo.world import DEFERRED_CHECK_TABLES
 from prakerja.errors import AlreadyInitialised, UserError
 from prakerja.models import Interaction, Participant, Vacancy, VacancySource
 
-from demo_world_helpers import DEMO_TABLES, build_world, load_reference_into, prepared_engine, table_digest
+from tests.demo.demo_world_helpers import DEMO_TABLES, build_world, load_reference_into, prepared_engine, table_digest
 
 SMALL = 1_200
 

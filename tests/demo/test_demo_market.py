@@ -9,7 +9,7 @@ from prakerja.demo import calibration as cal
 from prakerja.demo.reference import read_reference
 from prakerja.demo.vacancies import regency_weights, vacancy_count
 
-from demo_world_helpers import build_world, read_table
+from tests.demo.demo_world_helpers import build_world, read_table
 
 PARTICIPANTS = 4_000
 TABLES = (

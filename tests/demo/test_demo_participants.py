@@ -11,7 +11,7 @@ import pytest
 from prakerja import vocab
 from prakerja.demo import calibration as cal
 
-from demo_world_helpers import build_world, read_table
+from tests.demo.demo_world_helpers import build_world, read_table
 
 PARTICIPANTS = 5_000
 

@@ -14,7 +14,7 @@ import os
 
 import pytest
 from fastapi.testclient import TestClient
-from service_world_builder import ServiceWorld, build_service_world, private_database
+from tests.service.service_world_builder import ServiceWorld, build_service_world, private_database
 
 from prakerja_api.app import create_app
 

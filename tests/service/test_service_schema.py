@@ -16,7 +16,7 @@ from schemathesis.checks import positive_data_acceptance
 from prakerja_api.app import create_app
 from prakerja_api.keys import create_key
 
-from service_world_builder import build_service_world
+from tests.service.service_world_builder import build_service_world
 
 
 @pytest.fixture(scope="module")

@@ -27,9 +27,9 @@ def free_port() -> int:
 @pytest.mark.skipif(not reuse_port_available(), reason="SO_REUSEPORT is Linux's and BSD's")
 def test_connections_spread_over_workers_and_sigterm_stops_them():
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parents[1]), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
-        [sys.executable, "-m", "prakerja_api.workers", "--app", "pid_app:create", "--port", str(port),
+        [sys.executable, "-m", "prakerja_api.workers", "--app", "tests.service.pid_app:create", "--port", str(port),
          "--workers", "2", "--log-level", "warning", "--no-access-log"],
         env=env,
     )

@@ -1,0 +1,1 @@
+"""Tests of the project (a package: helpers are imported as tests.<folder>.<module>)."""
