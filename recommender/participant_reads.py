@@ -12,7 +12,6 @@ asyncio connection, so the synchronous and asyncio paths differ only here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import Engine, select
@@ -21,11 +20,11 @@ from prakerja.db import reading
 from prakerja.models import Interaction
 from recommender.dataset import Entities, Features
 from recommender.features import (
-    _region_coordinates,
     declared_skills_query,
     occupation_ancestors,
     one_participant_features,
     participants_query,
+    regency_places,
     trained_skills_query,
     training_skill_weights,
 )
@@ -108,18 +107,6 @@ def participant_rows(engine: Engine, participant_id: int, kinds: tuple[str, ...]
         regency=person.regency_code,
         excluded_vacancy_ids=[int(row.vacancy_id) for row in excluded] if kinds else [],
     )
-
-
-@lru_cache(maxsize=8)
-def regency_places(engine: Engine) -> dict[str, tuple[str, float, float]]:
-    """regency code -> (province code, latitude, longitude), read once per engine (a dict: no pandas per request)."""
-    regencies, _ = _region_coordinates(engine)
-    return {
-        code: (province, float(latitude), float(longitude))
-        for code, province, latitude, longitude in zip(
-            regencies.index, regencies["province_code"], regencies["latitude"], regencies["longitude"]
-        )
-    }
 
 
 #: A participant id no one has: compiled statements carry it where the real id goes.
