@@ -13,6 +13,14 @@ Decisions (docs/ingest.md explains them):
 - An absurd salary quarantines the posting (a typo in the amount would
   mislead wage filters); a currency without a stated rate keeps the posting,
   with ``salary_currency`` set and no IDR amounts.
+- A posting URL that is not http or https (``javascript:``, ``data:``,
+  ``file:``) quarantines the posting: the URL is shown to participants as a
+  link, and only a web address may ever become one.
+- Descriptions are cut at :data:`DESCRIPTION_MAX` characters: enough for any
+  real posting, and one huge field cannot bloat every read of the catalogue.
+- A value that no parser can handle (an unforeseen ``ValueError`` or
+  ``OverflowError``) quarantines that one posting with the error as its
+  reason; it never fails the batch, so the rest of the input still loads.
 """
 
 from __future__ import annotations
@@ -35,6 +43,10 @@ _WIDTHS = {
 }
 SOURCE_ID_WIDTH = 255
 URL_WIDTH = 1000
+#: Characters of a description that are kept (the rest is cut); docs/ingest.md states it.
+DESCRIPTION_MAX = 20_000
+#: The only URL schemes stored and linked.
+WEB_SCHEMES = ("http", "https")
 
 
 class RowRejected(Exception):
@@ -130,8 +142,16 @@ class Normalizer:
         Raises
         ------
         RowRejected
-            Missing title or id, an unreadable date, a place abroad, an absurd salary.
+            Missing title or id, an unreadable date, a place abroad, an absurd
+            salary, a URL that is not a web address, or any value a parser could
+            not handle (so that one bad row is quarantined, never a whole batch).
         """
+        try:
+            return self._normalize(posting)
+        except (ValueError, OverflowError, ArithmeticError) as exc:
+            raise RowRejected(f"unreadable value: {type(exc).__name__}: {exc}"[:500]) from exc
+
+    def _normalize(self, posting: RawPosting) -> NormalizedPosting:
         title = _clean(posting.title)
         if not title:
             raise RowRejected("missing title")
@@ -140,6 +160,8 @@ class Normalizer:
             raise RowRejected("missing source id: the row has neither an id nor a URL")
         if url and len(url) > URL_WIDTH:
             raise RowRejected(f"URL longer than {URL_WIDTH} characters")
+        if url and not is_web_url(url):
+            raise RowRejected(f"unsafe URL: only http and https links are kept, not {url[:40]!r}")
 
         first_seen, last_seen = self.sighting(posting)
         posted_at = self._date(posting.posted_at, "posted_at")
@@ -157,6 +179,8 @@ class Normalizer:
         company = _clean(posting.company)
         department = _clean(posting.department)
         description = _clean(posting.description)
+        if description is not None and len(description) > DESCRIPTION_MAX:
+            description = description[:DESCRIPTION_MAX]
         if description is None:
             occupation, skill_ids = self._meaning_of_title(title, department, None)
         else:
@@ -245,6 +269,12 @@ def identity(posting: RawPosting) -> tuple[str | None, str | None]:
     url = _clean(posting.url)
     source_id = _clean(posting.source_id) or url
     return (stored_source_id(source_id) if source_id else None), url
+
+
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host; False for ``javascript:``, ``data:``, relative links."""
+    scheme, _, rest = url.partition(":")
+    return scheme.strip().lower() in WEB_SCHEMES and rest.startswith("//") and len(rest) > 2
 
 
 def source_status(posting: RawPosting) -> str:

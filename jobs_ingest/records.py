@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import math
 import operator
 from typing import Any
 
@@ -103,8 +104,28 @@ def payload_of(record: SourceRecord) -> dict[str, Any]:
 
 
 def encode_payload(payload: dict[str, Any]) -> str:
-    """The payload as canonical JSON text: hashed, and archived as is (serialized once per row)."""
-    return storable_text(_PAYLOAD_ENCODER.encode(payload))
+    """The payload as canonical JSON text: hashed, and archived as is (serialized once per row).
+
+    Non-finite floats (a board's ``Infinity`` or ``NaN``) become the strings
+    "Infinity" and "NaN": the bare tokens are not JSON, and PostgreSQL's json
+    type refuses them, which failed the whole batch of such a row.
+    """
+    try:
+        text = _PAYLOAD_ENCODER.encode(payload)
+    except ValueError:  # only raised for a non-finite float (allow_nan=False); rare, so walk the payload then
+        text = _PAYLOAD_ENCODER.encode(_finite(payload))
+    return storable_text(text)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by its JSON-ish name ("Infinity", "-Infinity", "NaN")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def storable_text(text: str) -> str:
@@ -138,4 +159,6 @@ def _json_default(value: Any) -> Any:
 
 
 # One encoder for every row: ``json.dumps`` with options builds a new one per call.
-_PAYLOAD_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+_PAYLOAD_ENCODER = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default, allow_nan=False,
+)

@@ -17,13 +17,14 @@ Rules (docs/normalization.md gives the reasons):
 - per day x 22 working days, per hour x 173 hours, per week x 52/12, per year / 12;
 - another currency is converted only with a rate table given by the caller;
   without one the amounts are kept in their currency and the problem says so;
-- less than Rp100.000 or more than Rp1.000.000.000 a month, or a maximum below
-  the minimum, is absurd: ``problem`` starts with "absurd" and the row is
+- less than Rp100.000 or more than Rp1.000.000.000 a month, a maximum below
+  the minimum, or a number too long to be finite (310+ digits) is absurd: ``problem`` starts with "absurd" and the row is
   quarantined by the pipeline.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -70,6 +71,9 @@ _NO_SALARY = re.compile(
     r"|kompetitif|dirahasiakan|rahasia|sesuai kesepakatan|sesuai pengalaman|bisa nego|depends on experience|doe"
     r"|not specified|not disclosed|tidak disebutkan|menarik|attractive|salary: ?competitive)\.?$"
 )
+
+# A board's JSON may say Infinity (Python's json reads it as float inf): an amount, but no number.
+_INFINITE = re.compile(r"(?<![a-z])(?:inf|infinity|∞)(?![a-z])")
 
 # Longest spellings first so "us$" is not read as "$".
 _CURRENCY_BY_MARK = {
@@ -183,7 +187,12 @@ def _amounts(text: str) -> tuple[float | None, float | None, str | None]:
 
 
 def _to_monthly_idr(amount: float | None, factor: float) -> int | None:
-    return None if amount is None else int(round(amount * factor))
+    """IDR a month, or None; an amount that overflows on conversion (a huge rate) becomes 2**63,
+    which :func:`_absurdity` then rejects, rather than raising."""
+    if amount is None:
+        return None
+    monthly = amount * factor
+    return int(round(monthly)) if math.isfinite(monthly) else 2**63
 
 
 def parse_salary(
@@ -222,6 +231,8 @@ def _frozen(rates: Mapping[str, float] | None) -> tuple[tuple[str, float], ...]:
 def _parse_salary(text: str | None, default_currency: str, rates: tuple[tuple[str, float], ...]) -> Salary:
     default_currency = default_currency.upper()
     cleaned = " ".join((text or "").lower().split())
+    if _INFINITE.search(cleaned):
+        return Salary(currency=default_currency, problem="absurd salary: an amount too large to be a number")
     if _NO_SALARY.match(cleaned) or not any("0" <= char <= "9" for char in cleaned):
         return Salary(currency=default_currency)  # "Gaji menarik", "Attractive package": words, no amount
     currency = _currency(cleaned, default_currency)
@@ -229,6 +240,9 @@ def _parse_salary(text: str | None, default_currency: str, rates: tuple[tuple[st
     low, high, problem = _amounts(cleaned)
     if problem:
         return Salary(currency=currency, period=period, problem=problem)
+    if any(value is not None and not math.isfinite(value) for value in (low, high)):
+        # 310+ digits read as float infinity: no month's pay, and int(round(inf)) would raise
+        return Salary(currency=currency, period=period, problem="absurd salary: an amount too large to be a number")
     base = Salary(currency=currency, period=period, amount_min=low, amount_max=high)
     if low is not None and high is not None and high < low:
         return _replace(base, problem=f"absurd salary: maximum {high:g} below minimum {low:g} {currency}")

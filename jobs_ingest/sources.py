@@ -116,6 +116,9 @@ class FileSource:
             yield row
 
     def _check_header(self, header: list[str]) -> None:
+        duplicated = sorted({name for name in header if header.count(name) > 1})
+        if duplicated:  # csv would keep the last of them and silently drop the others' values
+            raise UserError(f"{self.path}: the header repeats the column {', '.join(map(repr, duplicated))}; rename or remove the copies")
         missing = sorted({c for c in self.mapping.columns.values() if "." not in c} - set(header))
         if missing:
             raise UserError(

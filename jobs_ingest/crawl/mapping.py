@@ -18,6 +18,7 @@ salaries or employment types:
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 from urllib.parse import urljoin
@@ -271,9 +272,10 @@ def _amount(value: Any) -> str | None:
     if text is None:
         return None
     try:
-        return _number_text(float(text))
+        number = float(text)
     except ValueError:
         return text
+    return _number_text(number) if math.isfinite(number) else text  # 400 digits stay digits: the parser rejects them
 
 
 def _number_text(value: numbers.Number) -> str:

@@ -429,7 +429,7 @@ def test_ingest_crawl_command_prints_the_report(cli_database, board, tmp_path):
 
     def crawl(*options: str) -> str:
         arguments = ["ingest", "crawl", board.base_url + "/", "--delay", "0", "--timeout", str(DOWNLOAD_TIMEOUT),
-                     "--retries", "0", "--source", SOURCE, *options]
+                     "--retries", "0", "--source", SOURCE, "--allow-private", *options]
         result = CliRunner().invoke(app, arguments, catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return " ".join(result.stdout.split())
