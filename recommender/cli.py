@@ -64,7 +64,7 @@ def train(
     seconds = time.perf_counter() - started
     metrics = {"train_seconds": round(seconds, 2), "interactions": len(dataset.interactions), "users": dataset.n_users, "items": dataset.n_items}
     if holdout:
-        from recommender.evaluation import holdout_metrics
+        from recommender.database_evaluation import holdout_metrics
 
         try:
             with console.status("measuring the same configuration on the validation and test periods"):

@@ -2,7 +2,7 @@
 
 A run goes:
 
-1. :func:`temporal_split` (or :func:`wave_split`) cuts a :class:`Dataset`'s
+1. :func:`~recommender.evaluation_split.temporal_split` (or ``wave_split``) cuts a :class:`Dataset`'s
    log into a training view (same users, items and features; only earlier
    interactions) and a test log.
 2. :func:`choose_default` carves a validation period from the *end of the
@@ -20,10 +20,10 @@ A run goes:
    disability and age band), bootstrap intervals of NDCG and the paired
    difference of the default model against every other one.
 
-From the project database (:func:`database_split`) user features are rebuilt
-as known at the cut, and every model ranks the vacancies open during the test
-period; an optional place filter (:func:`evaluation_filters`) applies to all
-models alike.
+From the project database (:func:`recommender.database_evaluation.database_split`)
+user features are rebuilt as known at the cut, and every model ranks the
+vacancies open during the test period; an optional place filter
+(:func:`~recommender.evaluation_split.evaluation_filters`) applies to all models alike.
 
 Warm and cold metrics are computed on the *same* lists with the ground truth
 restricted to warm or cold items, over the users who have such items: a cold
@@ -34,201 +34,19 @@ the ones this user went on to use near the top".
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
-from functools import partial
+from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from prakerja.columns import Columns
 from prakerja.errors import UserError
-from recommender.attributes import ItemAttr
 from recommender.base import Recommender
-from recommender.dataset import Dataset
-from recommender.fairness import fairness_table, segment_metrics, vacancy_wage
-from recommender.filters import ItemFilters
+from recommender.fairness import fairness_table, segment_metrics
 from recommender.metrics import NDCG, bootstrap_interval, calc_metrics, default_metrics, ranking_metrics
-from recommender.splitters import TemporalSplitter, WaveSplitter, cold_items, validation_splitter
-from recommender.features import load_dataset
-
-#: Labels of the parts of the test log every table reports.
-WARM, COLD = "warm", "cold"
-#: The segment every evaluation has: test users with training history ("returning") or without ("new").
-HISTORY = "history"
+from recommender.evaluation_split import COLD, WARM, EvaluationSplit, validation_split
 
 
-@dataclass
-class EvaluationSplit:
-    """A training view and a test log cut from one dataset.
-
-    Attributes
-    ----------
-    train_dataset
-        Features of every user and item; only training interactions.
-    test
-        The test interactions (``Columns.Interactions``).
-    cut
-        The moment between training and test (None for a wave split).
-    candidate_items
-        Item ids the models rank: from the database, the vacancies open
-        during the test period; otherwise every item known when it ends.
-    user_segments
-        Optional frame (index user id) of segment columns for fairness.
-    item_wages
-        Optional monthly wage per item id.
-    open_items
-        ``(start, end) -> item ids`` open in that period, when the source
-        knows it; a validation split carved from this one ranks those.
-    filters
-        Business filters applied to every model alike (e.g. same province);
-        None ranks every candidate.
-    """
-
-    train_dataset: Dataset
-    test: pd.DataFrame
-    cut: pd.Timestamp | None = None
-    candidate_items: np.ndarray | None = None
-    user_segments: pd.DataFrame | None = None
-    item_wages: pd.Series | None = None
-    name: str = "temporal"
-    open_items: Callable[[pd.Timestamp, pd.Timestamp], np.ndarray] | None = None
-    filters: ItemFilters | None = None
-
-    @property
-    def train(self) -> pd.DataFrame:
-        return self.train_dataset.interactions
-
-    @property
-    def cold_items(self) -> np.ndarray:
-        return cold_items(self.train, self.test)
-
-    @property
-    def test_users(self) -> np.ndarray:
-        """Users with at least one relevant (positive) test interaction."""
-        return pd.unique(self.test.loc[self.test[Columns.Weight] > 0, Columns.User])
-
-    def test_user_segments(self) -> pd.DataFrame:
-        """Segments of the test users, always with ``history``: "returning" (in training) or "new" (cold user)."""
-        users = pd.Index(self.test_users, name=Columns.User)
-        segments = self.user_segments.reindex(users) if self.user_segments is not None else pd.DataFrame(index=users)
-        returning = users.isin(self.train[Columns.User])
-        return segments.assign(**{HISTORY: np.where(returning, "returning", "new")})
-
-    def catalog(self) -> np.ndarray:
-        return self.candidate_items if self.candidate_items is not None else self.train_dataset.item_id_map.external_ids
-
-    def summary(self) -> dict:
-        """Sizes of the split and the share of cold vacancies among test interactions."""
-        positive = self.test.loc[self.test[Columns.Weight] > 0]
-        is_cold = positive[Columns.Item].isin(self.cold_items)
-        return {
-            "split": self.name,
-            "cut": None if self.cut is None else self.cut.isoformat(),
-            "train_interactions": int(len(self.train)),
-            "test_interactions": int(len(self.test)),
-            "test_users": int(len(self.test_users)),
-            "test_users_cold": int((~pd.Index(self.test_users).isin(self.train[Columns.User])).sum()),
-            "candidate_items": int(len(self.catalog())),
-            "test_items": int(positive[Columns.Item].nunique()),
-            "test_items_cold": int(positive.loc[is_cold, Columns.Item].nunique()),
-            "cold_interaction_share": float(is_cold.mean()) if len(positive) else None,
-            "filters": describe_filters(self.filters),
-        }
-
-
-def evaluation_filters(*, province_only: bool = False, radius_km: float | None = None) -> ItemFilters | None:
-    """Place filters for an evaluation; time is handled by the candidate set, seen items by the split."""
-    if not province_only and radius_km is None:
-        return None
-    return ItemFilters(active_only=False, province_only=province_only, radius_km=radius_km, exclude_kinds=())
-
-
-def describe_filters(filters: ItemFilters | None) -> str:
-    """A short label of the place filters ("none", "same province", "within 50 km")."""
-    if filters is None:
-        return "none"
-    parts = (["same province"] if filters.province_only else []) + (
-        [f"within {filters.radius_km:g} km"] if filters.radius_km else []
-    )
-    return ", ".join(parts) or "none"
-
-
-def users_with_features(dataset: Dataset) -> np.ndarray:
-    """Ids of users with at least one feature: they can be scored without history (cold users)."""
-    has_features = dataset.user_features.matrix.getnnz(axis=1) > 0
-    return dataset.user_id_map.external_ids[has_features]
-
-
-def _items_known_by(dataset: Dataset, moment: pd.Timestamp | None) -> np.ndarray:
-    """Items posted by ``moment`` (every item when postings have no date)."""
-    ids = dataset.item_id_map.external_ids
-    attributes = dataset.item_attributes
-    if moment is None or attributes is None or ItemAttr.PostedAt not in attributes:
-        return ids
-    posted = pd.to_datetime(attributes[ItemAttr.PostedAt]).to_numpy()
-    return ids[pd.isna(posted) | (posted <= np.datetime64(moment))]
-
-
-def temporal_split(
-    dataset: Dataset,
-    splitter: TemporalSplitter | None = None,
-    *,
-    user_segments: pd.DataFrame | None = None,
-    item_wages: pd.Series | None = None,
-) -> EvaluationSplit:
-    """Cut ``dataset``'s log in time; test users are those with training history or features.
-
-    Parameters
-    ----------
-    dataset
-        All interactions, and the users, items and features the training
-        view keeps (build them as known at the cut to avoid leaking the
-        future; :func:`database_split` does).
-    splitter
-        Default: the last 20% of interactions are the test period.
-    """
-    splitter = splitter or TemporalSplitter()
-    if splitter.known_users is None:
-        splitter = replace(splitter, known_users=users_with_features(dataset))
-    log = dataset.interactions
-    train_idx, test_idx = splitter.split(log)
-    test = log.iloc[test_idx].reset_index(drop=True)
-    test_end = test[Columns.Datetime].max() if len(test) else None
-    return EvaluationSplit(
-        train_dataset=dataset.with_interactions(log.iloc[train_idx]),
-        test=test,
-        cut=splitter.cut(log),
-        candidate_items=_items_known_by(dataset, test_end),
-        user_segments=user_segments,
-        item_wages=item_wages,
-    )
-
-
-def wave_split(dataset: Dataset, user_waves: pd.Series, test_waves: int = 1, **extras) -> EvaluationSplit:
-    """Participants of the last ``test_waves`` waves are test users with no history (cold users)."""
-    log = dataset.interactions
-    train_idx, test_idx = WaveSplitter(user_waves, test_waves).split(log)
-    return EvaluationSplit(
-        train_dataset=dataset.with_interactions(log.iloc[train_idx]),
-        test=log.iloc[test_idx].reset_index(drop=True),
-        name="wave",
-        **extras,
-    )
-
-
-def validation_split(split: EvaluationSplit, fraction: float = 0.2) -> EvaluationSplit:
-    """The last ``fraction`` of the training period as a test log, for choosing and tuning."""
-    dataset = split.train_dataset
-    inner = TemporalSplitter(known_users=users_with_features(dataset))
-    validation = temporal_split(
-        dataset, validation_splitter(inner, fraction), user_segments=split.user_segments, item_wages=split.item_wages
-    )
-    validation.filters = split.filters
-    if split.open_items is not None and len(validation.test):
-        validation.open_items = split.open_items
-        validation.candidate_items = split.open_items(validation.cut, validation.test[Columns.Datetime].max())
-    return validation
 
 
 # --------------------------------------------------------------------------- running models
@@ -451,198 +269,3 @@ def lineup(params: Mapping[str, dict] | None = None, names: tuple[str, ...] = LI
 
 
 # --------------------------------------------------------------------------- the project database
-
-#: Upper bounds (exclusive) of the age bands used as a fairness segment; the last band is open.
-AGE_BANDS = ((25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"))
-
-
-def age_band(age: float) -> str:
-    """The band of an age in years ("18-24" ... "55+")."""
-    for upper, label in AGE_BANDS:
-        if age < upper:
-            return label
-    return "55+"
-
-
-def participant_segments(engine, at: pd.Timestamp) -> pd.DataFrame:
-    """Province, urban/rural, gender, disability and age band (at ``at``) of every participant.
-
-    These attributes never rank; they only group users for per-segment and fairness tables.
-    """
-    from sqlalchemy import select
-
-    from prakerja.models import Participant, Province, Regency
-
-    query = (
-        select(Participant.id, Province.name, Regency.urban, Participant.gender, Participant.disability, Participant.birth_year)
-        .join(Regency, Regency.code == Participant.regency_code)
-        .join(Province, Province.code == Regency.province_code)
-    )
-    with engine.connect() as connection:
-        rows = pd.DataFrame(connection.execute(query).fetchall(), columns=["id", "province", "urban", "gender", "disability", "birth_year"])
-    return pd.DataFrame(
-        {
-            "province": rows["province"].to_numpy(),
-            "urban_rural": np.where(rows["urban"].astype(bool), "urban", "rural"),
-            "gender": rows["gender"].to_numpy(),
-            "disability": np.where(rows["disability"].astype(bool), "yes", "no"),
-            "age_band": [age_band(at.year - year) for year in rows["birth_year"]],
-        },
-        index=pd.Index(rows["id"].to_numpy(dtype=np.int64), name=Columns.User),
-    )
-
-
-def database_split(engine, splitter: TemporalSplitter | None = None) -> EvaluationSplit:
-    """The temporal split of the project database, with features as known at the cut.
-
-    Trainings completed after the cut are not features of the training view
-    (that would leak the future); vacancies posted later keep their features,
-    since a vacancy's text is known from the day it is posted.
-    """
-    from recommender.features import load_interactions
-
-    log = load_interactions(engine)
-    if log.empty:
-        raise UserError("the database holds no interactions to evaluate on; load some first (e.g. `prakerja init --demo`)")
-    splitter = splitter or TemporalSplitter()
-    cut = splitter.cut(log)
-    at_cut = load_dataset(engine, as_of=cut)
-    split = temporal_split(
-        at_cut.with_interactions(log),
-        TemporalSplitter(test_start=cut, filter_already_seen=splitter.filter_already_seen),
-        user_segments=participant_segments(engine, cut),
-        item_wages=item_wages(at_cut),
-    )
-    split.open_items = partial(vacancies_open_between, engine)
-    split.candidate_items = split.open_items(cut, split.test[Columns.Datetime].max())
-    return split
-
-
-def vacancies_open_between(engine, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
-    """Ids of vacancies open at some moment of [start, end]: the ones a participant could have met then.
-
-    Ranking vacancies that had closed before the test period (or opened after
-    it) would only measure which model avoids stale ids; every model ranks
-    this same candidate set, as the product's "active" filter would give it.
-    """
-    from sqlalchemy import or_, select
-
-    from prakerja.models import Vacancy
-
-    query = select(Vacancy.id).where(
-        or_(Vacancy.posted_at.is_(None), Vacancy.posted_at <= pd.Timestamp(end).to_pydatetime()),
-        or_(Vacancy.expires_at.is_(None), Vacancy.expires_at >= pd.Timestamp(start).to_pydatetime()),
-    )
-    with engine.connect() as connection:
-        return np.asarray(connection.scalars(query).all(), dtype=np.int64)
-
-
-def database_wave_split(engine, test_waves: int = 1) -> EvaluationSplit:
-    """The per-wave split of the project database: the last waves' participants are cold test users."""
-    from sqlalchemy import select
-
-    from prakerja.models import Participant
-
-    dataset = load_dataset(engine)
-    if dataset.interactions.empty:
-        raise UserError("the database holds no interactions to evaluate on; load some first (e.g. `prakerja init --demo`)")
-    with engine.connect() as connection:
-        waves = pd.DataFrame(connection.execute(select(Participant.id, Participant.wave)).fetchall(), columns=["id", "wave"])
-    latest = pd.Timestamp(dataset.interactions[Columns.Datetime].max())
-    split = wave_split(
-        dataset,
-        pd.Series(waves["wave"].to_numpy(), index=waves["id"].to_numpy(dtype=np.int64)),
-        test_waves,
-        user_segments=participant_segments(engine, latest),
-        item_wages=item_wages(dataset),
-    )
-    split.open_items = partial(vacancies_open_between, engine)
-    times = split.test[Columns.Datetime]
-    split.candidate_items = split.open_items(times.min(), times.max())
-    return split
-
-
-def item_wages(dataset: Dataset) -> pd.Series | None:
-    """Monthly wage per item id from the dataset's vacancy attributes (None without attributes)."""
-    attributes = dataset.item_attributes
-    if attributes is None:
-        return None
-    wages = vacancy_wage(attributes[ItemAttr.SalaryMin], attributes[ItemAttr.SalaryMax])
-    wages.index = dataset.item_id_map.external_ids
-    return wages
-
-
-def record_run(engine, result: ModelResult, split: EvaluationSplit, report: EvaluationReport) -> int:
-    """Record one evaluated model in ``model_runs`` through the registry; returns the run id.
-
-    Evaluation runs keep no artifact: the model saw only the training part;
-    ``prakerja train`` fits and stores the serving model.
-    """
-    from recommender.registry import record_run as record_in_registry
-
-    metrics = {name: _none_if_nan(value) for name, value in result.metrics.items()}
-    metrics["fit_seconds"] = result.fit_seconds
-    metrics["recommend_seconds"] = result.recommend_seconds
-    if result.name in report.validation:
-        metrics[f"validation ndcg@{report.k}"] = report.validation[result.name]
-    return record_in_registry(
-        engine,
-        result.model,
-        split.train_dataset,
-        metrics={
-            "evaluation": metrics,
-            "split": report.split,
-            "k": report.k,
-            "segments": json_records(_rows_of(report.segments, result.name)),
-            "fairness": json_records(_rows_of(report.fairness, result.name)),
-        },
-        notes=f"evaluation of {result.name} on the {report.split.get('split')} split"
-        + (" (default, chosen on validation)" if result.name == report.default_model else ""),
-        save_artifact=False,
-    )
-
-
-def holdout_metrics(engine, factory: Callable[[], Recommender], k: int = 10) -> dict:
-    """Validation and test metrics of a configuration, for a run trained on everything.
-
-    A trained run has seen every interaction, so it cannot be measured on its
-    own data; the same configuration fitted on the temporal split's training
-    part (and on its validation part) says how it ranks later interactions,
-    on the same split as ``prakerja evaluate``. Test NDCG carries a 95%
-    bootstrap interval over users.
-    """
-    split = database_split(engine)
-    tested = run_model("holdout", factory(), split, k)
-    ndcg = f"ndcg@{k}"
-    _, low, high = bootstrap_interval(tested.per_user[ndcg])
-    test = {name: _none_if_nan(value) for name, value in tested.metrics.items()}
-    test.update({f"{ndcg} ci_low": _none_if_nan(low), f"{ndcg} ci_high": _none_if_nan(high), "test_users": int(len(tested.per_user))})
-    result = {"k": k, "split": split.summary(), "test": test}
-    inner = validation_split(split)
-    if len(inner.test_users):
-        validated = run_model("holdout", factory(), inner, k)
-        result["validation"] = {name: _none_if_nan(value) for name, value in validated.metrics.items()}
-    return json_safe_floats(result)
-
-
-def json_safe_floats(value):
-    """Nested metrics with numpy numbers as plain floats and NaN as None (PostgreSQL's JSON has no NaN)."""
-    if isinstance(value, dict):
-        return {key: json_safe_floats(inner) for key, inner in value.items()}
-    if isinstance(value, (np.floating, float)):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
-def _rows_of(frame: pd.DataFrame | None, model: str) -> pd.DataFrame | None:
-    """One model's rows of a per-model table, without the model column."""
-    if frame is None:
-        return None
-    return frame.loc[frame["model"] == model].drop(columns="model")
-
-
-def _none_if_nan(value):
-    """JSON has no NaN (PostgreSQL refuses it): an undefined metric is stored as null."""
-    return None if isinstance(value, float) and np.isnan(value) else value

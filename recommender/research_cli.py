@@ -21,16 +21,8 @@ from rich.table import Table
 
 from prakerja.errors import UserError
 from recommender.base import check_k
-from recommender.evaluation import (
-    COLD,
-    WARM,
-    EvaluationReport,
-    EvaluationSplit,
-    choose_default,
-    evaluate_models,
-    evaluation_filters,
-    lineup,
-)
+from recommender.evaluation import EvaluationReport, choose_default, evaluate_models, lineup
+from recommender.evaluation_split import COLD, WARM, EvaluationSplit, evaluation_filters
 from recommender.models import make_model
 from recommender.fairness import EXPOSURE_RATIO, GROUP, MEAN_WAGE, SEGMENT, SMALL, USERS, WAGE_GAP_PCT
 from recommender.splitters import TemporalSplitter
@@ -69,7 +61,7 @@ def _progress(message: str) -> None:
 def _project_split(split_kind: str, test_fraction: float, test_waves: int):
     """The project database's engine and split."""
     from prakerja.db import open_database
-    from recommender.evaluation import database_split, database_wave_split
+    from recommender.database_evaluation import database_split, database_wave_split
 
     engine = open_database()
     if split_kind == "wave":
@@ -78,7 +70,7 @@ def _project_split(split_kind: str, test_fraction: float, test_waves: int):
 
 
 def _external_split(interactions: Path, user_features: Optional[Path], item_features: Optional[Path], test_fraction: float):
-    from recommender.evaluation import temporal_split
+    from recommender.evaluation_split import temporal_split
     from recommender.external import load_external
 
     dataset = load_external(interactions, user_features, item_features)
@@ -151,7 +143,7 @@ def evaluate(
         tuned_lightfm = latest_tuned_params(engine, filters, algorithm="lightfm")
     report = run_evaluation(split, k, tuned, tuned_lightfm)
     if engine is not None and record:
-        from recommender.evaluation import record_run
+        from recommender.database_evaluation import record_run
 
         for result in report.results.values():
             record_run(engine, result, split, report)

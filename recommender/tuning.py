@@ -41,7 +41,8 @@ from sqlalchemy import Engine, select, text
 
 from prakerja.errors import UserError
 from prakerja.models import ModelRun
-from recommender.evaluation import EvaluationSplit, describe_filters, recommend_for_split, validation_split
+from recommender.evaluation import recommend_for_split
+from recommender.evaluation_split import EvaluationSplit, describe_filters, validation_split
 from recommender.metrics import NDCG
 from recommender.models import Blend, LightFMHybrid
 from recommender.registry import json_safe, record_run

@@ -19,7 +19,7 @@ from dashboard.queries.privacy import MIN_GROUP_SIZE, suppress_small_groups
 from dashboard.queries.scope import participants_in_scope
 from dashboard.queries.steps import APPLIED, HIRED, RECOMMENDED, STEPS, TRAINED, ensure_fresh_steps, join_steps
 from prakerja.models import Participant, ParticipantStep, Province, Regency
-from recommender.evaluation import AGE_BANDS
+from recommender.database_evaluation import AGE_BANDS
 
 GROUP = "group"
 PARTICIPANTS = "participants"

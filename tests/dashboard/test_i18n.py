@@ -72,7 +72,8 @@ def test_every_segment_and_group_an_evaluation_produces_has_a_label(demo_db):
 
     from dashboard.labels import GROUP_VALUES, NEUTRAL_SEGMENTS, group_label, segment_label
     from prakerja.db import make_engine
-    from recommender.evaluation import AGE_BANDS, HISTORY, participant_segments
+    from recommender.database_evaluation import AGE_BANDS, participant_segments
+    from recommender.evaluation_split import HISTORY
 
     engine = make_engine(demo_db.url)
     segments = participant_segments(engine, pd.Timestamp("2022-06-01")).assign(**{HISTORY: ["new", "returning"] * 200})

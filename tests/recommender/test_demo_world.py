@@ -8,7 +8,8 @@ from prakerja.db import make_engine, transaction
 from prakerja.demo import generate_world
 from prakerja.migrate import upgrade
 from prakerja.reference.loader import load_reference
-from recommender.evaluation import database_split, recommend_for_split
+from recommender.database_evaluation import database_split
+from recommender.evaluation import recommend_for_split
 from recommender.filters import ItemFilters
 from recommender.participant_list import match_participant
 from recommender.serving_state import MODEL_CACHE

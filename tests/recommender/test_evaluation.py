@@ -18,20 +18,9 @@ from prakerja.columns import Columns
 from prakerja.errors import UserError
 from prakerja.models import ModelRun
 from recommender.dataset import Dataset
-from recommender.evaluation import (
-    COLD,
-    WARM,
-    EvaluationSplit,
-    age_band,
-    choose_default,
-    database_split,
-    database_wave_split,
-    evaluate_models,
-    lineup,
-    record_run,
-    score_lists,
-    temporal_split,
-)
+from recommender.database_evaluation import age_band, database_split, database_wave_split, record_run
+from recommender.evaluation import choose_default, evaluate_models, lineup, score_lists
+from recommender.evaluation_split import COLD, WARM, EvaluationSplit, temporal_split
 from recommender.splitters import TemporalSplitter
 
 FAST = {"lightfm": {"epochs": 5, "no_components": 8}, "blend": {"lightfm": {"epochs": 5, "no_components": 8}}}
@@ -248,7 +237,7 @@ def test_the_demo_world_evaluates_with_mostly_cold_vacancies(engine):
 
 def test_a_place_filter_applies_to_every_model_and_to_validation(engine, world):
     from recommender.attributes import ItemAttr, UserAttr
-    from recommender.evaluation import evaluation_filters, validation_split
+    from recommender.evaluation_split import evaluation_filters, validation_split
 
     split = database_split(engine, TemporalSplitter(test_fraction=0.25))
     split.filters = evaluation_filters(province_only=True)

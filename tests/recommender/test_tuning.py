@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from prakerja.migrate import current_revision, head_revision
 from prakerja.models import ModelRun
-from recommender.evaluation import database_split, evaluation_filters
+from recommender.database_evaluation import database_split
+from recommender.evaluation_split import evaluation_filters
 from recommender.splitters import TemporalSplitter
 from recommender.tuning import (
     LIGHTFM_ALONE_SEARCHED,
