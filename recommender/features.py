@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from prakerja.clock import utc_now
 from prakerja.columns import Columns
 from prakerja.db import reading
 from prakerja.models import (
@@ -325,6 +326,7 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
         Vacancy.occupation_code,
         Vacancy.posted_at,
         Vacancy.expires_at,
+        Vacancy.last_seen,
         Vacancy.status,
     ).order_by(Vacancy.id)
     if vacancy_ids is not None:
@@ -336,8 +338,7 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
     latitude = jobs["regency_code"].map(regencies["latitude"]).fillna(province.map(provinces["latitude"]))
     longitude = jobs["regency_code"].map(regencies["longitude"]).fillna(province.map(provinces["longitude"]))
     moment = pd.Timestamp(now if now is not None else default_now(engine))
-    expires = pd.to_datetime(jobs["expires_at"])
-    active = (jobs["status"] == "active").to_numpy() & ~(expires.notna() & (expires <= moment)).to_numpy()
+    active = open_at(jobs["status"], jobs["expires_at"], jobs["last_seen"], moment)
     attributes = pd.DataFrame(
         {
             ItemAttr.Active: active,
@@ -382,16 +383,41 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
     return ItemPart(id_map, pd.concat(parts, ignore_index=True), attributes)
 
 
-def default_now(engine: Engine) -> dt.datetime:
-    """The data's own "today": the latest vacancy sighting (the wall clock when there is none).
+#: A vacancy with no known end stays open this long after it was last seen (ingest's own default lifetime).
+UNSEEN_OPEN_DAYS = 60
 
-    The market's clock, not the interactions': feedback is stamped with the wall
-    clock, and a demo world set in 2021 must not see all its vacancies expire
-    because someone clicked one today.
+
+def open_at(status, expires_at, last_seen, moment) -> np.ndarray:
+    """Boolean per vacancy: open at ``moment``, by its own status, expiry and sightings.
+
+    Active, and before its expiry; a vacancy without an expiry is open until
+    :data:`UNSEEN_OPEN_DAYS` after it was last seen. Other vacancies' dates
+    never matter (a source's file cannot close another source's vacancies).
     """
+    moment = pd.Timestamp(moment)
+    expires = pd.to_datetime(pd.Series(expires_at)).reset_index(drop=True)
+    seen = pd.to_datetime(pd.Series(last_seen)).reset_index(drop=True)
+    end = expires.where(expires.notna(), seen + pd.Timedelta(days=UNSEEN_OPEN_DAYS))
+    still_open = (end.isna() | (end > moment)).to_numpy()
+    return (pd.Series(status).reset_index(drop=True) == "active").to_numpy() & still_open
+
+
+def default_now(engine: Engine | None = None) -> dt.datetime:
+    """"Today": the real clock (:func:`prakerja.clock.utc_now`), whatever the data holds.
+
+    The data's own latest sighting used to be "today"; then one file of
+    postings from a later year made every other source's vacancy look
+    expired. Replays and evaluation pass their own ``now``. ``engine`` is
+    accepted for the callers that pass one.
+    """
+    return utc_now()
+
+
+def newest_sighting(engine: Engine) -> dt.datetime | None:
+    """When any vacancy was last seen (None without vacancies): what an empty list cites."""
     with engine.connect() as connection:
         latest = connection.scalar(select(func.max(Vacancy.last_seen)))
-    return pd.Timestamp(latest).to_pydatetime() if latest is not None else dt.datetime.now()
+    return pd.Timestamp(latest).to_pydatetime() if latest is not None else None
 
 
 # ---------------------------------------------------------------------- interactions
@@ -454,8 +480,7 @@ def load_dataset(engine: Engine, *, now=None, as_of=None, participant_ids=None) 
         A migrated database.
     now
         The moment that decides which vacancies are active (default: the
-        latest interaction or posting time in the data, so a demo world is
-        judged at its own "today").
+        real clock; pass a fixed moment to replay a past day).
     as_of
         Only interactions and completed trainings up to this moment (for
         temporal evaluation); default everything.

@@ -8,6 +8,7 @@ and size give identical rows, and memory stays flat whatever the size.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pandas as pd
@@ -20,6 +21,7 @@ from prakerja.demo.bulk import BulkWriter, bulk_transaction
 from prakerja.demo.enrollments import course_popularity, generate_enrollments
 from prakerja.demo.exposure import OpenVacancies
 from prakerja.demo.participants import generate_participants
+from prakerja.demo.placement import shift_days, shifted
 from prakerja.demo.reference import DemoReference, read_reference, regency_distances_km
 from prakerja.demo.sampling import STREAM_CATALOGUE, STREAM_PARTICIPANTS, STREAM_VACANCIES, stream
 from prakerja.demo.vacancies import VacancyMarket, generate_vacancies, vacancy_count
@@ -39,6 +41,7 @@ def generate_world(
     seed: int,
     console: Console | None = None,
     chunk_size: int = CHUNK_SIZE,
+    today: dt.date | None = None,
 ) -> dict[str, int]:
     """Generate a calibrated demo world of ``participants`` people and load it.
 
@@ -55,6 +58,10 @@ def generate_world(
     chunk_size
         Participants generated and loaded at a time (memory grows with it). Each
         chunk has its own random stream, so the world depends on it too.
+    today
+        The world's last day (default: the real date). The world is drawn on
+        the programme's calendar and moved by whole days to end then
+        (:mod:`prakerja.demo.placement`), so its open vacancies are open now.
 
     Returns
     -------
@@ -79,9 +86,10 @@ def generate_world(
                 f"the database already holds {existing:,} participants; a demo world goes into an empty database"
             )
         next_id = {table: writer.max_id(table) + 1 for table in ID_TABLES}
+        days = shift_days(today)
         with writer.checks_deferred(DEFERRED_CHECK_TABLES):
-            market = _load_market(writer, counts, next_id, ref, participants, seed, progress)
-            _load_participants(writer, counts, next_id, ref, market, participants, seed, chunk_size, progress)
+            market = _load_market(writer, counts, next_id, days, ref, participants, seed, progress)
+            _load_participants(writer, counts, next_id, days, ref, market, participants, seed, chunk_size, progress)
             finishing = progress.add_task("indeks & kunci (indexes, keys)", total=1)
         writer.reset_sequences(list(ID_TABLES))
         progress.advance(finishing)
@@ -89,22 +97,22 @@ def generate_world(
 
 
 def _load_market(
-    writer: BulkWriter, counts: Counter, next_id: dict[str, int], ref: DemoReference,
+    writer: BulkWriter, counts: Counter, next_id: dict[str, int], days: int, ref: DemoReference,
     participants: int, seed: int, progress: Progress,
 ) -> VacancyMarket:
     task = progress.add_task("lowongan (vacancies)", total=1)
     market = generate_vacancies(
         stream(seed, STREAM_VACANCIES), ref, vacancy_count(participants), next_id["vacancies"], next_id["vacancy_sources"]
     )
-    _write(writer, counts, next_id, "vacancies", market.frame)
-    _write(writer, counts, next_id, "vacancy_skills", market.skills_frame)
-    _write(writer, counts, next_id, "vacancy_sources", market.sources_frame)
+    _write(writer, counts, next_id, days, "vacancies", market.frame)
+    _write(writer, counts, next_id, days, "vacancy_skills", market.skills_frame)
+    _write(writer, counts, next_id, days, "vacancy_sources", market.sources_frame)
     progress.advance(task)
     return market
 
 
 def _load_participants(
-    writer: BulkWriter, counts: Counter, next_id: dict[str, int], ref: DemoReference, market: VacancyMarket,
+    writer: BulkWriter, counts: Counter, next_id: dict[str, int], days: int, ref: DemoReference, market: VacancyMarket,
     participants: int, seed: int, chunk_size: int, progress: Progress,
 ) -> None:
     """Participants chunk by chunk, each chunk with its own stream: people, training, behaviour, outcomes."""
@@ -123,16 +131,17 @@ def _load_participants(
         )
         rows, skills = people.declared_skills
         declared = pd.DataFrame({"participant_id": people.ids[rows], "skill_id": ref.skill_ids[skills]})
-        _write(writer, counts, next_id, "participants", people.frame)
-        _write(writer, counts, next_id, "participant_skills", declared)
-        _write(writer, counts, next_id, "enrollments", training.frame)
-        _write(writer, counts, next_id, "interactions", interactions)
-        _write(writer, counts, next_id, "outcomes", outcomes)
+        _write(writer, counts, next_id, days, "participants", people.frame)
+        _write(writer, counts, next_id, days, "participant_skills", declared)
+        _write(writer, counts, next_id, days, "enrollments", training.frame)
+        _write(writer, counts, next_id, days, "interactions", interactions)
+        _write(writer, counts, next_id, days, "outcomes", outcomes)
         progress.advance(task, size)
 
 
-def _write(writer: BulkWriter, counts: Counter, next_id: dict[str, int], table: str, frame: pd.DataFrame) -> None:
-    written = writer.write(table, frame)
+def _write(writer: BulkWriter, counts: Counter, next_id: dict[str, int], days: int, table: str, frame: pd.DataFrame) -> None:
+    """Load ``frame`` into ``table`` moved ``days`` later in time (:mod:`prakerja.demo.placement`)."""
+    written = writer.write(table, shifted(frame, days))
     counts[table] += written
     if table in next_id:
         next_id[table] += written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pandas as pd
@@ -35,9 +36,10 @@ def prepared_engine(url: str) -> Engine:
     return engine
 
 
-def build_world(url: str, participants: int, seed: int) -> tuple[Engine, dict[str, int]]:
+def build_world(url: str, participants: int, seed: int, today: dt.date | None = None) -> tuple[Engine, dict[str, int]]:
+    """A demo world in a new database, ending on ``today`` (the real date when None)."""
     engine = prepared_engine(url)
-    return engine, generate_world(engine, participants=participants, seed=seed)
+    return engine, generate_world(engine, participants=participants, seed=seed, today=today)
 
 
 def read_table(engine: Engine, table: str) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -12,6 +14,8 @@ from prakerja.demo.vacancies import regency_weights, vacancy_count
 from tests.demo.demo_world_helpers import build_world, read_table
 
 PARTICIPANTS = 4_000
+# The world's last day: the demo is placed in time to end on the day it is generated.
+WORLD_END = dt.date.today()
 TABLES = (
     "participants", "participant_skills", "enrollments", "course_skills", "vacancies", "vacancy_skills",
     "vacancy_sources", "skill_occupations", "interactions", "outcomes", "regencies",
@@ -20,7 +24,7 @@ TABLES = (
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    engine, counts = build_world(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'world.db'}", PARTICIPANTS, seed=5)
+    engine, counts = build_world(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'world.db'}", PARTICIPANTS, seed=5, today=WORLD_END)
     tables = {name: read_table(engine, name) for name in TABLES}
     tables["interactions"]["occurred_at"] = pd.to_datetime(tables["interactions"]["occurred_at"])
     reference = read_reference(engine)
@@ -75,7 +79,7 @@ def test_lifetimes_status_and_salaries(world):
     vacancies = tables["vacancies"]
     lifetime_days = (pd.to_datetime(vacancies["expires_at"]) - pd.to_datetime(vacancies["posted_at"])).dt.days
     assert lifetime_days.between(14, 56).mean() > 0.75
-    today = pd.Timestamp(cal.WORLD_TODAY) + pd.Timedelta(days=1)
+    today = pd.Timestamp(WORLD_END) + pd.Timedelta(days=1)
     open_now = pd.to_datetime(vacancies["expires_at"]) > today
     assert (vacancies.loc[open_now, "status"] == "active").all()
     assert (vacancies.loc[~open_now, "status"] == "expired").all()
@@ -153,7 +157,7 @@ def test_interactions_happen_while_the_vacancy_is_open_and_after_registration(wo
     assert (joined["occurred_at"] < pd.to_datetime(joined["expires_at"])).all()
     people = shown.merge(tables["participants"][["id", "registered_on"]], left_on="participant_id", right_on="id")
     assert (people["occurred_at"] > pd.to_datetime(people["registered_on"])).all()
-    assert tables["interactions"]["occurred_at"].max() < pd.Timestamp(cal.WORLD_TODAY) + pd.Timedelta(days=1)
+    assert tables["interactions"]["occurred_at"].max() < pd.Timestamp(WORLD_END) + pd.Timedelta(days=1)
 
 
 def test_funnel_is_consistent(world):
@@ -211,6 +215,26 @@ def test_outcomes_one_per_participant(world):
     assert set(zip(via_board["participant_id"], via_board["vacancy_id"])) == set(zip(hired["participant_id"], hired["vacancy_id"]))
     assert via_board["employed"].all() and via_board["monthly_wage_idr"].gt(0).all()
     assert outcomes.loc[~outcomes["employed"], "monthly_wage_idr"].isna().all()
-    assert outcomes["observed_on"].max() <= cal.WORLD_TODAY
+    assert outcomes["observed_on"].max() <= WORLD_END
     before = tables["participants"]["employment_status"].ne("unemployed").mean()
     assert outcomes["employed"].mean() > before  # training + search moves some people into work
+
+
+def test_the_world_is_placed_to_end_on_the_day_it_is_generated(tmp_path):
+    """Two worlds of one seed a year apart: the same rows, every date a year later, waves in order and spacing."""
+    early_end, late_end = dt.date(2023, 3, 1), dt.date(2024, 3, 1)
+    early, _ = build_world(f"sqlite:///{tmp_path / 'early.db'}", 60, seed=3, today=early_end)
+    late, _ = build_world(f"sqlite:///{tmp_path / 'late.db'}", 60, seed=3, today=late_end)
+    shift = pd.Timedelta(days=(late_end - early_end).days)
+    for table, column in (("vacancies", "expires_at"), ("interactions", "occurred_at"), ("participants", "registered_on")):
+        before = pd.to_datetime(read_table(early, table).sort_values("id")[column]).reset_index(drop=True)
+        after = pd.to_datetime(read_table(late, table).sort_values("id")[column]).reset_index(drop=True)
+        assert (after - before == shift).all(), table
+    vacancies = read_table(late, "vacancies")
+    open_ones = vacancies[vacancies["status"] == "active"]
+    assert len(open_ones) > 0 and (pd.to_datetime(open_ones["expires_at"]) > pd.Timestamp(late_end)).all()
+    assert pd.to_datetime(read_table(late, "interactions")["occurred_at"]).max() < pd.Timestamp(late_end) + pd.Timedelta(days=1)
+    people = read_table(late, "participants")
+    assert (pd.to_datetime(people["registered_on"]).dt.year - people["birth_year"]).between(18, 65).all()
+    early.dispose()
+    late.dispose()

@@ -31,7 +31,8 @@ from prakerja.models import (
 )
 from prakerja.reference.regions import load_regions
 
-TODAY = dt.datetime(2021, 6, 30, 12, 0)
+# The world ends now: "today" is the real clock (prakerja.clock), so its open vacancies are open.
+TODAY = dt.datetime.now(dt.UTC).replace(tzinfo=None, second=0, microsecond=0) - dt.timedelta(minutes=1)
 
 # occupation code -> (title, parent chain) ; trade -> (occupation, skills, course title, vacancy titles)
 OCCUPATIONS = {
