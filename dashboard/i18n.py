@@ -67,10 +67,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "no_data": {"id": "Belum ada data.", "en": "No data yet."},
     "download_csv": {"id": "Unduh CSV", "en": "Download CSV"},
-    "suppressed_cell": {"id": "< 10", "en": "< 10"},
+    "suppressed_cell": {"id": "tersembunyi", "en": "hidden"},
     "suppressed_note": {
-        "id": "{count} kelompok dengan kurang dari 10 orang disembunyikan demi privasi.",
-        "en": "{count} groups with fewer than 10 people are hidden for privacy.",
+        "id": "{count} kelompok disembunyikan demi privasi: kurang dari 10 orang, atau angkanya akan membuka kelompok kecil lewat pengurangan.",
+        "en": "{count} groups are hidden for privacy: fewer than 10 people, or figures that would reveal a small group by subtraction.",
     },
     "too_few_people": {"id": "Kurang dari 10 peserta dalam cakupan ini; angka disembunyikan.", "en": "Fewer than 10 participants in scope; figures hidden."},
     "field": {"id": "Kolom", "en": "Field"},

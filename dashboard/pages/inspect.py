@@ -26,10 +26,10 @@ if participant_id is None:
     st.stop()
 st.subheader(t("recommendations_for", lang, pseudonym=pseudonym))
 try:
-    from recommender.matching import MatchFilters, match_participant
+    from recommender.participant_list import match_participant
 
     with st.spinner(t("loading_matches", lang)):
-        results = match_participant(engine(), participant_id, MatchFilters(k=10))
+        results = match_participant(engine(), participant_id, k=10)
 except UserError as exc:
     report_failure(exc, lang, "recommender_unavailable")
     st.stop()

@@ -26,13 +26,17 @@ def _row(frame: pd.DataFrame, group) -> pd.Series:
 
 def test_funnel_by_wave_counts_each_step_and_hides_the_small_wave(small_world):
     engine, world = small_world
-    frame = outcomes.funnel(engine, "wave")
-    assert list(frame[outcomes.GROUP]) == [1, 2, 3]
-    wave1, wave2, wave3 = (_row(frame, w) for w in (1, 2, 3))
+    raw = outcomes.cohort_counts(engine, "wave")
+    wave1, wave2 = (_row(raw, w) for w in (1, 2))
     assert (wave1.participants, wave1.trained, wave1.recommended, wave1.applied, wave1.hired) == (12, 12, 12, 6, 3)
     assert (wave2.participants, wave2.trained, wave2.recommended, wave2.applied, wave2.hired) == (10, 8, 5, 2, 1)
-    assert wave2.hire_rate == pytest.approx(1 / 10)
+    frame = outcomes.funnel(engine, "wave")
+    assert list(frame[outcomes.GROUP]) == [1, 2, 3]
+    assert _row(frame, 1).hire_rate == pytest.approx(3 / 12)
+    wave2, wave3 = _row(frame, 2), _row(frame, 3)
     assert bool(wave3[SUPPRESSED]) and all(pd.isna(wave3[c]) for c in ("participants", "trained", "hired", "hire_rate"))
+    # 25 people in total are shown on the overview: with wave 2 visible, 25 - 12 - 10 would give wave 3's 3 people
+    assert bool(wave2[SUPPRESSED]) and pd.isna(wave2.participants)
 
 
 @pytest.mark.parametrize(
@@ -40,9 +44,9 @@ def test_funnel_by_wave_counts_each_step_and_hides_the_small_wave(small_world):
     [
         ("gender", {"F": 15, "M": 10}),
         ("province", {"Jawa Timur": 15, "DKI Jakarta": 10}),
-        ("urban_rural", {"urban": 22, "rural": None}),
-        ("disability", {"yes": None, "no": 22}),
-        ("age_band", {"25-34": 12, "35-44": 10, "18-24": None}),
+        ("urban_rural", {"urban": None, "rural": None}),  # 25 - 22 would give the 3 rural people
+        ("disability", {"yes": None, "no": None}),
+        ("age_band", {"25-34": 12, "35-44": None, "18-24": None}),
     ],
 )
 def test_funnel_groups_by_every_dimension(small_world, dimension, expected):
@@ -65,13 +69,13 @@ def test_the_summary_is_as_of_its_rebuild(small_world):
 
     engine, world = small_world
     assert steps_refreshed_at(engine) is None
-    assert outcomes.funnel(engine, "wave").set_index(outcomes.GROUP).at[2, outcomes.HIRED] == 1  # built on first use
+    assert outcomes.cohort_counts(engine, "wave").set_index(outcomes.GROUP).at[2, outcomes.HIRED] == 1  # built on first use
     built = steps_refreshed_at(engine)
     with transaction(engine) as session:
         session.add(Interaction(participant_id=world.group_b[5], vacancy_id=2, kind="hired", occurred_at=world.now))
-    assert outcomes.funnel(engine, "wave").set_index(outcomes.GROUP).at[2, outcomes.HIRED] == 1  # fresh enough: as of the build
+    assert outcomes.cohort_counts(engine, "wave").set_index(outcomes.GROUP).at[2, outcomes.HIRED] == 1  # fresh enough: as of the build
     assert ensure_fresh_steps(engine, max_age=dt.timedelta(0), wait=True) > built  # too old: rebuilt
-    assert outcomes.funnel(engine, "wave").set_index(outcomes.GROUP).at[2, outcomes.HIRED] == 2
+    assert outcomes.cohort_counts(engine, "wave").set_index(outcomes.GROUP).at[2, outcomes.HIRED] == 2
     assert refresh_participant_steps(engine) == 25
 
 
@@ -150,22 +154,25 @@ def test_a_scope_under_ten_people_shows_no_totals(small_world):
 def test_regency_points_carry_coordinates_and_hire_rates(small_world):
     engine, _ = small_world
     frame = regions.regency_outcomes(engine).set_index(regions.REGENCY_CODE)
-    assert frame.at["3578", outcomes.PARTICIPANTS] == 12 and frame.at["3578", outcomes.HIRE_RATE] == pytest.approx(3 / 12)
-    assert frame.at["3171", outcomes.HIRE_RATE] == pytest.approx(1 / 10)
+    assert frame.at["3171", outcomes.PARTICIPANTS] == 10 and frame.at["3171", outcomes.HIRE_RATE] == pytest.approx(1 / 10)
     assert frame.at["3578", regions.LATITUDE] == pytest.approx(-7.25)
     assert frame.at["3515", SUPPRESSED] and pd.isna(frame.at["3515", outcomes.HIRED])
     assert frame.at["3515", regions.REGENCY_NAME] == "Kabupaten Sidoarjo"  # the label stays
+    # East Java's 15 are on the funnel by province: Surabaya's 12 would give Sidoarjo's 3, so Surabaya is hidden too
+    assert frame.at["3578", SUPPRESSED] and frame.at["3578", regions.PROVINCE_CODE] == "35"
 
 
 def test_skills_supply_against_active_demand(small_world):
     engine, _ = small_world
+    raw = skills.supply_by_province(engine)  # people who completed a course teaching the skill, by province
+    assert raw.loc["35", 1] == 15 and raw.loc["35", 2] == 15 and raw.loc["31", 3] == 8 and raw.loc["31", 1] == 0
     national = skills.skills_supply_demand(engine, None, "en").set_index(skills.SKILL)
-    assert national.at["Microsoft Excel", skills.SUPPLY] == 15
-    assert national.at["Occupational safety", skills.SUPPLY] == 15
+    # Sales (8) is hidden; with K3 or Excel shown, the national shares (total 38) and East Java's table
+    # (15 + 15) would give Sales back, so every supply figure of this tiny world is hidden
+    assert national[SUPPRESSED].all() and national[skills.SUPPLY].isna().all()
     assert national.at["Microsoft Excel", skills.DEMAND] == 2  # vacancies 1 and 2 (3 is expired)
     assert national.at["Occupational safety", skills.DEMAND] == 0
     assert national.at["Sales", skills.DEMAND] == 1
-    assert national.at["Sales", SUPPRESSED] and pd.isna(national.at["Sales", skills.SUPPLY])  # 8 people trained
     assert national.at["Microsoft Excel", skills.DEMAND_SHARE] == pytest.approx(2 / 3)
     east_java = skills.skills_supply_demand(engine, "35", "id").set_index(skills.SKILL)
     assert east_java.at["Microsoft Excel", skills.DEMAND] == 1
@@ -228,12 +235,12 @@ def test_model_runs_are_flattened_for_side_by_side(small_world):
 
 
 def test_suppression_blanks_numbers_and_keeps_labels():
-    frame = pd.DataFrame({"group": ["a", "b", "c"], "people": [9, 10, 0], "share": [0.1, 0.2, 0.3], "name": ["x", "y", "z"]})
+    frame = pd.DataFrame({"group": ["a", "b", "c", "d"], "people": [9, 10, 0, 25], "share": [0.1, 0.2, 0.3, 0.4], "name": ["x", "y", "z", "w"]})
     hidden = suppress_small_groups(frame, "people", ["group"])
-    assert hidden[SUPPRESSED].tolist() == [True, False, True]
-    assert hidden["group"].tolist() == ["a", "b", "c"]
+    assert hidden[SUPPRESSED].tolist() == [True, True, True, False]  # b hides with a: 44 - 25 gives 19, not a's 9
+    assert hidden["group"].tolist() == ["a", "b", "c", "d"]
     assert pd.isna(hidden.loc[0, "people"]) and pd.isna(hidden.loc[0, "share"]) and pd.isna(hidden.loc[0, "name"])
-    assert hidden.loc[1, "people"] == 10 and hidden.loc[1, "name"] == "y"
+    assert hidden.loc[3, "people"] == 25 and hidden.loc[3, "name"] == "w"
     assert MIN_GROUP_SIZE == 10
     assert frame.loc[0, "people"] == 9  # the input is not changed
 
