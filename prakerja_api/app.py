@@ -17,8 +17,10 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from prakerja_api import errors
+from prakerja_api.connection_checks import install_checkout_check
 from prakerja_api.context import ServiceContext
 from prakerja_api.metrics import MetricsMiddleware
+from prakerja_api.request_guard import MAX_BODY_BYTES, RequestGuard
 from prakerja_api.routes import health, models, participants, vacancies
 from prakerja_api.schemas import ErrorBody
 from prakerja_api.serving import BackgroundModelCache
@@ -29,13 +31,15 @@ API_VERSION = "1.0"
 ERROR_RESPONSES = {
     status: {"model": ErrorBody, "description": description}
     for status, description in {
-        401: "No API key, or a bad or revoked one.",
+        400: "A NUL character in the path or query string.",
+        401: "No API key, or a bad, expired or revoked one.",
         403: "The key's role may not do this.",
         404: "Unknown id.",
         409: "Conflict (a client key used for another feedback).",
         422: "Invalid input; details say where.",
-        429: "Rate limit exceeded; see Retry-After.",
-        503: "No model can be served yet.",
+        413: f"Request body larger than {MAX_BODY_BYTES:,} bytes.",
+        429: "Rate limit exceeded, or too many failed authentications from this address; see Retry-After.",
+        503: "No model can be served yet, or the database is unavailable; see Retry-After.",
     }.items()
 }
 
@@ -66,6 +70,7 @@ def create_app(
         in this worker; the others wait in the event loop, not in threads
         contending for the GIL (default: anyio's 40).
     """
+    install_checkout_check(engine)
     context = ServiceContext(engine=engine, cache=BackgroundModelCache(check_seconds=check_seconds),
                              key_cache_seconds=key_cache_seconds, revocation_check_seconds=revocation_check_seconds)
 
@@ -96,6 +101,7 @@ def create_app(
     )
     app.state.service = context
     errors.install(app)
+    app.add_middleware(RequestGuard)  # inside the metrics: refused requests are counted too
     app.add_middleware(MetricsMiddleware)
     for module in (participants, vacancies, models, health):
         app.include_router(module.router)

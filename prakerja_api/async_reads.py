@@ -10,7 +10,10 @@ greenlet adaptation (SQLAlchemy's asyncio layer cost 0.5 ms of CPU per request h
 
 The pool keeps at most ``size`` connections; a read beyond that waits for one
 to come back rather than opening another (a new PostgreSQL process with cold
-caches). A connection that broke is dropped and replaced on demand.
+caches). A connection that broke is dropped and replaced on demand; an idle
+one the server closed meanwhile (a restart, an outage) is noticed when it is
+taken from the pool (:mod:`prakerja_api.connection_checks`) and replaced, so
+the request never sees it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import asyncio
 import contextlib
 
 from sqlalchemy.engine import URL
+
+from prakerja_api.connection_checks import connection_lost
 
 
 def conninfo(url: URL) -> str:
@@ -56,8 +61,13 @@ class AsyncReadPool:
         async with self._returned:
             while not self._idle and self._opened >= self.size:
                 await self._returned.wait()
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                conn = self._idle.pop()
+                if not connection_lost(conn.pgconn):
+                    return conn
+                with contextlib.suppress(Exception):  # closed by the server while idle: open a new one instead
+                    await conn.close()
+                self._opened -= 1
             self._opened += 1
         try:
             return await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)

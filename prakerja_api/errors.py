@@ -13,7 +13,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prakerja.errors import UserError
@@ -33,6 +34,7 @@ CODES = {
     422: "invalid_input",
     429: "rate_limited",
     500: "internal_error",
+    413: "too_large",
     503: "unavailable",
 }
 
@@ -85,9 +87,22 @@ def _user(_request: Request, exc: UserError) -> JSONResponse:
     return error_response(422, str(exc))
 
 
-def _database(request: Request, exc: OperationalError) -> JSONResponse:
-    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
-    return error_response(503, "the database is unavailable; try again shortly", headers={"Retry-After": "5"})
+#: Seconds a client is asked to wait after a database error (a restart or failover takes a few).
+DATABASE_RETRY_AFTER = 5
+
+
+def _database(request: Request, exc: Exception) -> JSONResponse:
+    """Any error raised by the database or its drivers: 503 with Retry-After, never 500.
+
+    SQLAlchemy's errors (``DBAPIError`` and its subclasses, a pool timeout) and
+    psycopg's own (the asyncio read pool is plain psycopg): the server went
+    away, restarted or is overloaded, which the client can only wait out.
+    """
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    log.warning("database error on %s %s: %s: %s", request.method, request.url.path, type(exc).__name__,
+                reason[0] if reason else "")
+    return error_response(503, "the database is unavailable; try again shortly",
+                          headers={"Retry-After": str(DATABASE_RETRY_AFTER)})
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -101,5 +116,12 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(ApiError, _api)
     app.add_exception_handler(UserError, _user)
-    app.add_exception_handler(OperationalError, _database)
+    app.add_exception_handler(DBAPIError, _database)
+    app.add_exception_handler(PoolTimeout, _database)
+    try:
+        import psycopg
+    except ImportError:  # SQLite-only installation
+        pass
+    else:
+        app.add_exception_handler(psycopg.Error, _database)
     app.add_exception_handler(Exception, _unexpected)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from jobs_ingest.normalize import DESCRIPTION_MAX
 from prakerja import vocab
 
 FeedbackKind = Literal["clicked", "saved", "applied", "dismissed", "hired"]
@@ -14,6 +15,27 @@ RowOutcome = Literal["created", "updated", "merged", "unchanged", "quarantined"]
 VacancyStatus = Literal["active", "expired", "removed", "filled"]
 Role = Literal["participant", "partner", "manager", "researcher"]
 
+
+
+class ApiModel(BaseModel):
+    """Every request and response model: NaN and infinity are refused.
+
+    They are not JSON (``JSON.parse`` fails on a bare NaN), so a response that
+    would carry one fails in the service, where it is logged, instead of in
+    every client; a request carrying one is invalid input (422).
+    """
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters (\\u0000) are not allowed in text")
+    return value
+
+
+#: Text of a request: refused (422) when it holds a NUL, which PostgreSQL cannot store.
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -41,12 +63,12 @@ def parse_types(value: str | None) -> tuple[str, ...] | None:
 # ---------------------------------------------------------------------- errors and health
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(ApiModel):
     location: str = Field(description="Where the input is wrong, e.g. query.k or body.postings.0.title.")
     message: str
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(ApiModel):
     """The body of every error response."""
 
     error: str = Field(description="Short code: unauthorized, forbidden, not_found, invalid_input, rate_limited, ...")
@@ -54,11 +76,11 @@ class ErrorBody(BaseModel):
     details: list[ErrorDetail] | None = None
 
 
-class Health(BaseModel):
+class Health(ApiModel):
     status: Literal["ok"]
 
 
-class Readiness(BaseModel):
+class Readiness(ApiModel):
     status: Literal["ready", "not ready"]
     database: bool
     model_loaded: bool
@@ -70,7 +92,7 @@ class Readiness(BaseModel):
 # ---------------------------------------------------------------------- recommendations
 
 
-class RecommendationQuery(BaseModel):
+class RecommendationQuery(ApiModel):
     """Filters of a participant's recommendations."""
 
     k: int = Field(10, ge=1, le=100, description="How many vacancies.")
@@ -87,17 +109,17 @@ class RecommendationQuery(BaseModel):
         return value
 
 
-class MatchedSkill(BaseModel):
+class MatchedSkill(ApiModel):
     skill: str
     source: str = Field(description="The training that gave the skill, or 'declared at registration'.")
 
 
-class Contribution(BaseModel):
+class Contribution(ApiModel):
     feature: str
     value: float
 
 
-class Explanation(BaseModel):
+class Explanation(ApiModel):
     matched_skills: list[MatchedSkill]
     missing_skills: list[str]
     distance_km: float | None
@@ -106,7 +128,7 @@ class Explanation(BaseModel):
     contributions: list[Contribution] = Field(description="The model's own largest score shares.")
 
 
-class Recommendation(BaseModel):
+class Recommendation(ApiModel):
     rank: int
     score: float
     vacancy_id: int
@@ -122,7 +144,7 @@ class Recommendation(BaseModel):
     explanation: Explanation
 
 
-class RecommendationList(BaseModel):
+class RecommendationList(ApiModel):
     participant: str = Field(description="The id (participant keys) or pseudonym (researcher keys) asked for.")
     model_run_id: int | None = Field(description="The model run that ranked these; null for the content fallback.")
     recommendations: list[Recommendation]
@@ -131,19 +153,19 @@ class RecommendationList(BaseModel):
 # ---------------------------------------------------------------------- feedback and next training
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     vacancy_id: int = Field(ge=1, le=2**62)
     kind: FeedbackKind
-    client_key: str | None = Field(
+    client_key: Text | None = Field(
         None, min_length=1, max_length=80,
         description="Makes the post idempotent: sending the same key again stores nothing new and answers the same.",
     )
     model_run_id: int | None = Field(None, ge=1, le=2**31 - 1, description="The run whose recommendation this answers.")
 
 
-class FeedbackOut(BaseModel):
+class FeedbackOut(ApiModel):
     interaction_id: int
     participant: str
     vacancy_id: int
@@ -151,7 +173,7 @@ class FeedbackOut(BaseModel):
     client_key: str | None
 
 
-class CourseSuggestion(BaseModel):
+class CourseSuggestion(ApiModel):
     course_id: int
     title: str
     provider: str
@@ -159,7 +181,7 @@ class CourseSuggestion(BaseModel):
     vacancy_ids: list[int]
 
 
-class NextTrainingOut(BaseModel):
+class NextTrainingOut(ApiModel):
     participant: str
     suggestion: CourseSuggestion | None = Field(description="Null when no course would unlock more matches.")
 
@@ -167,7 +189,7 @@ class NextTrainingOut(BaseModel):
 # ---------------------------------------------------------------------- vacancies
 
 
-class VacancyQuery(BaseModel):
+class VacancyQuery(ApiModel):
     """Filters and keyset pagination of the vacancy list (ordered by id)."""
 
     province: str | None = Field(None, pattern=r"^\d{2}$", description="2-digit province code.")
@@ -177,7 +199,7 @@ class VacancyQuery(BaseModel):
     min_wage: int | None = Field(None, ge=0, le=10_000_000_000)
     types: str | None = Field(None, max_length=200, pattern=TYPES_PATTERN, description=TYPES_HELP)
     remote: bool | None = None
-    q: str | None = Field(None, min_length=1, max_length=100, description="Words in the title (case-insensitive).")
+    q: Text | None = Field(None, min_length=1, max_length=100, description="Words in the title (case-insensitive).")
     limit: int = Field(20, ge=1, le=100)
     after: int = Field(0, ge=0, le=2**62, description="Return vacancies with an id above this (the previous page's next_after).")
 
@@ -188,7 +210,7 @@ class VacancyQuery(BaseModel):
         return value
 
 
-class VacancySummary(BaseModel):
+class VacancySummary(ApiModel):
     id: int
     title: str
     company: str | None
@@ -206,18 +228,18 @@ class VacancySummary(BaseModel):
     status: VacancyStatus
 
 
-class VacancyPage(BaseModel):
+class VacancyPage(ApiModel):
     vacancies: list[VacancySummary]
     next_after: int | None = Field(description="Pass as `after` for the next page; null on the last page.")
 
 
-class VacancySkillOut(BaseModel):
+class VacancySkillOut(ApiModel):
     slug: str
     name: str
     required: bool
 
 
-class VacancySourceOut(BaseModel):
+class VacancySourceOut(ApiModel):
     board: str
     url: str | None
     status: str
@@ -236,35 +258,35 @@ class VacancyDetail(VacancySummary):
     sources: list[VacancySourceOut]
 
 
-class PostingIn(BaseModel):
+class PostingIn(ApiModel):
     """One posting as the partner board publishes it; the product normalizes it like any ingested row."""
 
     model_config = ConfigDict(extra="forbid")
 
-    source_id: str = Field(min_length=1, max_length=1000, description="The board's own id of the posting (or its URL).")
-    title: str | None = Field(None, max_length=1000)
-    url: str | None = Field(None, max_length=1000)
-    company: str | None = Field(None, max_length=1000)
-    company_url: str | None = Field(None, max_length=1000)
-    location: str | None = Field(None, max_length=1000, description="Free text: 'Kota Surabaya', 'Sidoarjo, Jawa Timur', 'Remote'.")
-    department: str | None = Field(None, max_length=1000)
-    description: str | None = Field(None, max_length=50_000)
-    salary: str | None = Field(None, max_length=1000, description="Free text: 'Rp4.000.000 - Rp5.500.000 per bulan'.")
-    salary_currency: str | None = Field(None, max_length=10)
-    employment_type: str | None = Field(None, max_length=200, description="Free text: 'Full-time', 'Kontrak'.")
-    job_level: str | None = Field(None, max_length=200)
-    posted_at: str | None = Field(None, max_length=100, description="Any common date format.")
-    apply_end: str | None = Field(None, max_length=100)
+    source_id: Text = Field(min_length=1, max_length=1000, description="The board's own id of the posting (or its URL).")
+    title: Text | None = Field(None, max_length=1000)
+    url: Text | None = Field(None, max_length=1000)
+    company: Text | None = Field(None, max_length=1000)
+    company_url: Text | None = Field(None, max_length=1000)
+    location: Text | None = Field(None, max_length=1000, description="Free text: 'Kota Surabaya', 'Sidoarjo, Jawa Timur', 'Remote'.")
+    department: Text | None = Field(None, max_length=1000)
+    description: Text | None = Field(None, max_length=DESCRIPTION_MAX, description=f"At most {DESCRIPTION_MAX:,} characters (ingest keeps no more).")
+    salary: Text | None = Field(None, max_length=1000, description="Free text: 'Rp4.000.000 - Rp5.500.000 per bulan'.")
+    salary_currency: Text | None = Field(None, max_length=10)
+    employment_type: Text | None = Field(None, max_length=200, description="Free text: 'Full-time', 'Kontrak'.")
+    job_level: Text | None = Field(None, max_length=200)
+    posted_at: Text | None = Field(None, max_length=100, description="Any common date format.")
+    apply_end: Text | None = Field(None, max_length=100)
     is_active: bool | None = None
 
 
-class VacancyBatchIn(BaseModel):
+class VacancyBatchIn(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     postings: list[PostingIn] = Field(min_length=1, max_length=1000)
 
 
-class PostingResult(BaseModel):
+class PostingResult(ApiModel):
     index: int = Field(description="Position in the batch (0-based).")
     source_id: str
     outcome: RowOutcome
@@ -272,7 +294,7 @@ class PostingResult(BaseModel):
     reason: str | None = Field(None, description="Why the posting was quarantined.")
 
 
-class VacancyBatchOut(BaseModel):
+class VacancyBatchOut(ApiModel):
     run_id: int
     board: str = Field(description="The board name the postings were stored under.")
     counts: dict[RowOutcome, int]
@@ -283,7 +305,7 @@ class VacancyBatchOut(BaseModel):
 # ---------------------------------------------------------------------- models
 
 
-class ModelRunOut(BaseModel):
+class ModelRunOut(ApiModel):
     id: int
     algorithm: str
     params: dict[str, Any]
@@ -295,11 +317,11 @@ class ModelRunOut(BaseModel):
     has_artifact: bool
 
 
-class ModelList(BaseModel):
+class ModelList(ApiModel):
     served_run_id: int | None = Field(description="The run this worker serves now (null: the content fallback).")
     runs: list[ModelRunOut]
 
 
-class PromoteOut(BaseModel):
+class PromoteOut(ApiModel):
     run: ModelRunOut
     served_run_id: int | None = Field(description="The run this worker serves after the switch.")

@@ -84,9 +84,15 @@ def recommendation(result: MatchResult) -> dict:
 
 
 def recommendation_list_json(label: str, model_run_id: int | None, results: list[MatchResult]) -> bytes:
-    """The JSON of a :class:`RecommendationList` of ``results``."""
+    """The JSON of a :class:`RecommendationList` of ``results``.
+
+    A NaN or infinity (a value the recommender could not compute) is written
+    as null, never as a bare ``NaN``: that is not JSON, and ``JSON.parse``
+    in the participant's browser fails on the whole answer.
+    """
     return pydantic_core.to_json(
-        {"participant": label, "model_run_id": model_run_id, "recommendations": [recommendation(r) for r in results]}
+        {"participant": label, "model_run_id": model_run_id, "recommendations": [recommendation(r) for r in results]},
+        inf_nan_mode="null",
     )
 
 
