@@ -81,25 +81,49 @@ def run_evaluation(split: EvaluationSplit, k: int, tuned_params: dict | None, tu
     """Choose the default on validation data, then evaluate the whole line-up on the test period.
 
     ``tuned_params`` / ``tuned_lightfm``: the latest tuned blend / stand-alone LightFM, added as
-    ``blend-tuned`` / ``lightfm-tuned``.
+    ``blend-tuned`` / ``lightfm-tuned``. A progress bar on stderr counts every model on each
+    fold (validation, then test), as ``prakerja init`` does for the demo world.
     """
+    from prakerja.console import err_console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     factories = lineup()
     if tuned_params:
         factories["blend-tuned"] = lambda: make_model("blend", **tuned_params)
     if tuned_lightfm:
         factories["lightfm-tuned"] = lambda: make_model("lightfm", **tuned_lightfm)
-    _progress(f"choosing the default model on the validation period ({', '.join(n for n in factories if n in DEFAULT_CANDIDATES)})")
-    default, validation = choose_default({n: f for n, f in factories.items() if n in DEFAULT_CANDIDATES}, split, k)
-    return evaluate_models(
-        {name: factory() for name, factory in factories.items()},
-        split,
-        k,
-        default_model=default,
-        validation=validation,
-        on_model=lambda result: _progress(
-            f"  {result.name}: fitted in {result.fit_seconds:.1f}s, recommended in {result.recommend_seconds:.1f}s"
-        ),
-    )
+    candidates = {n: f for n, f in factories.items() if n in DEFAULT_CANDIDATES}
+    _progress(f"choosing the default model on the validation period ({', '.join(candidates)})")
+    columns = (TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task("validation", total=len(candidates) + len(factories))
+        started: list[str] = []
+
+        def counted(name: str, factory):
+            def make():
+                if started:  # the previous candidate has been fitted and scored
+                    bar.advance(task)
+                started.append(name)
+                bar.update(task, description=f"validation: {name}")
+                return factory()
+
+            return make
+
+        default, validation = choose_default({n: counted(n, f) for n, f in candidates.items()}, split, k)
+        bar.update(task, completed=len(candidates), description=f"test: {next(iter(factories))}")
+        names = list(factories)
+
+        def done(result) -> None:
+            _progress(f"  {result.name}: fitted in {result.fit_seconds:.1f}s, recommended in {result.recommend_seconds:.1f}s")
+            position = names.index(result.name)
+            following = names[position + 1] if position + 1 < len(names) else "done"
+            bar.update(task, completed=len(candidates) + position + 1, description=f"test: {following}")
+
+        report = evaluate_models(
+            {name: factory() for name, factory in factories.items()}, split, k, default_model=default, validation=validation, on_model=done
+        )
+        bar.update(task, completed=len(candidates) + len(factories), description="test: done")
+    return report
 
 
 def evaluate(
