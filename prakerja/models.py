@@ -237,6 +237,9 @@ class Participant(Base):
     prior_occupation_code: Mapped[str | None] = mapped_column(ForeignKey("occupation_groups.code"))
     first_time_trainee: Mapped[bool] = mapped_column(Boolean, default=True)
     incentive_paid_idr: Mapped[int] = mapped_column(Integer, default=0)
+    # How far the participant will go for work (vocab.REACH_KINDS); None: the default from their regency.
+    reach: Mapped[str | None] = mapped_column(String(12))
+    commute_km: Mapped[int | None] = mapped_column(SmallInteger)  # for reach "commute"; None: the default
 
     enrollments: Mapped[list[Enrollment]] = relationship(back_populates="participant")
 

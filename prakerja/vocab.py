@@ -28,3 +28,7 @@ ROLES = ("participant", "partner", "manager", "researcher")
 # Programme constants from public reporting (docs/demo-data.md gives sources).
 INCENTIVE_PER_MONTH_IDR = 600_000
 INCENTIVE_MONTHS = 4
+
+# How far a participant will go for work: within commuting distance of home, anywhere in the home
+# province, anywhere in Indonesia, or only remote work (recommender.reach).
+REACH_KINDS = ("commute", "province", "anywhere", "remote")
