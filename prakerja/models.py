@@ -503,6 +503,7 @@ class ApiKey(Base):
     rate_limit_per_minute: Mapped[int] = mapped_column(Integer, default=600)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # naive UTC; None: never
 
 
 class UserAccount(Base):
@@ -532,3 +533,17 @@ class SignInFailure(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
     last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+# --------------------------------------------------------------------------
+# The database's own settings
+# --------------------------------------------------------------------------
+
+
+class Setting(Base):
+    """A value the database keeps about itself, such as the pseudonym key (see :mod:`prakerja.stored_settings`)."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
