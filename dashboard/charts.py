@@ -11,29 +11,54 @@ import pandas as pd
 
 from dashboard.boundaries import Boundaries
 
-#: Axis labels with dots grouping thousands (Vega's default locale writes 2,000,000).
-DOTTED_THOUSANDS = "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '.')"
 SERIES = "series"
 VALUE = "value"
 CHART_WIDTH = "container"
 
 
-def wave_trend(frame: pd.DataFrame, wave_column: str, series: dict[str, str], wave_title: str, value_title: str, percent: bool = False) -> alt.Chart:
-    """One line per metric across waves; ``series`` maps column -> legend label."""
-    long = frame[[wave_column, *series]].melt(id_vars=wave_column, var_name=SERIES, value_name=VALUE).dropna(subset=[VALUE])
-    long[SERIES] = long[SERIES].map(series)
-    axis = alt.Axis(format="%") if percent else alt.Axis(labelExpr=DOTTED_THOUSANDS)
-    return (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X(f"{wave_column}:O", title=wave_title),
-            y=alt.Y(f"{VALUE}:Q", title=value_title, axis=axis),
-            color=alt.Color(f"{SERIES}:N", title=None, legend=alt.Legend(orient="top", labelLimit=300, columns=2)),
-            tooltip=[alt.Tooltip(f"{wave_column}:O", title=wave_title), alt.Tooltip(f"{SERIES}:N", title=" "), alt.Tooltip(f"{VALUE}:Q", format=".1%" if percent else ",.0f")],
+#: Vega's number and date conventions per language: Indonesian writes 1.300.000 and 0,4% (as the tables do).
+LOCALES = {
+    "id": alt.Locale(
+        number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["Rp", ""]),
+        time=alt.TimeLocale(
+            dateTime="%A, %e %B %Y pukul %X", date="%d/%m/%Y", time="%H.%M.%S", periods=["AM", "PM"],
+            days=["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"], shortDays=["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+            months=["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"],
+            shortMonths=["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+        ),
+    ),
+    "en": alt.Locale(number=alt.NumberLocale(decimal=".", thousands=",", grouping=[3], currency=["Rp", ""])),
+}
+#: Small multiples: how many panels side by side, and each panel's size in pixels.
+PANEL_COLUMNS, PANEL_WIDTH, PANEL_HEIGHT = 3, 260, 160
+
+
+def localized(chart, lang: str):
+    """The chart with the reader's number (and, for Indonesian, date) conventions; every page passes its charts through."""
+    return chart.configure(locale=LOCALES.get(lang, LOCALES["id"]))
+
+
+def measure_panels(frame: pd.DataFrame, x_column: str, measures: dict[str, tuple[str, str]], x_title: str) -> alt.ConcatChart:
+    """One small line chart per measure, each on its own scale (a rate near 100% and one near 0% stay readable).
+
+    ``measures`` maps a column to (title, kind) with kind "percent", "rupiah" or "number".
+    """
+    formats = {"percent": ".0%", "rupiah": "$,.0f", "number": ",.0f"}
+    tooltip_formats = {"percent": ".1%", "rupiah": "$,.0f", "number": ",.0f"}
+    panels = []
+    for column, (title, kind) in measures.items():
+        data = frame[[x_column, column]].dropna(subset=[column])
+        panels.append(
+            alt.Chart(data, title=alt.TitleParams(title, fontSize=13, anchor="start"))
+            .mark_line(point=True, color="#1f618d")
+            .encode(
+                x=alt.X(f"{x_column}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+                y=alt.Y(f"{column}:Q", title=None, axis=alt.Axis(format=formats[kind], tickCount=4), scale=alt.Scale(zero=kind == "number")),
+                tooltip=[alt.Tooltip(f"{x_column}:O", title=x_title), alt.Tooltip(f"{column}:Q", title=title, format=tooltip_formats[kind])],
+            )
+            .properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
         )
-        .properties(width=CHART_WIDTH, height=280)
-    )
+    return alt.concat(*panels, columns=PANEL_COLUMNS).resolve_scale(y="independent")
 
 
 def funnel_bars(frame: pd.DataFrame, group_column: str, size_column: str, steps: dict[str, str], group_title: str, share_title: str) -> alt.Chart:
@@ -127,14 +152,17 @@ def diverging_bars(frame: pd.DataFrame, label: str, value: str, label_title: str
 def estimates_with_intervals(frame: pd.DataFrame, label: str, estimate: str, low: str, high: str, n: str, label_title: str, value_title: str, percent: bool) -> alt.LayerChart:
     """A point per row with its 95% interval as a rule; rows without an estimate left out."""
     visible = frame.dropna(subset=[estimate]).sort_values(estimate, ascending=False)
-    fmt = ".1%" if percent else ",.0f"
-    base = alt.Chart(visible).encode(y=alt.Y(f"{label}:N", title=label_title, sort=None))
-    rules = base.mark_rule(color="#7f8c8d").encode(x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format="%") if percent else alt.Axis(labelExpr=DOTTED_THOUSANDS)), x2=f"{high}:Q")
+    fmt = ".1%" if percent else "$,.0f"
+    # full names (labelLimit 0): "Balai Pelatihan V..." stubs were ambiguous; a share cannot go below 0%
+    base = alt.Chart(visible).encode(y=alt.Y(f"{label}:N", title=label_title, sort=None, axis=alt.Axis(labelLimit=0)))
+    scale = alt.Scale(domainMin=0, clamp=True) if percent else alt.Scale(zero=True)
+    axis = alt.Axis(format="%") if percent else alt.Axis(format="$,.0f")
+    rules = base.mark_rule(color="#7f8c8d").encode(x=alt.X(f"{low}:Q", title=value_title, axis=axis, scale=scale), x2=f"{high}:Q")
     dots = base.mark_point(filled=True, size=60, color="#1f618d").encode(
         x=f"{estimate}:Q",
         tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{estimate}:Q", format=fmt), alt.Tooltip(f"{low}:Q", format=fmt), alt.Tooltip(f"{high}:Q", format=fmt), alt.Tooltip(f"{n}:Q", format=",.0f")],
     )
-    return alt.layer(rules, dots).properties(width=CHART_WIDTH)
+    return alt.layer(rules, dots).properties(width=CHART_WIDTH, height=alt.Step(18))
 
 
 def simple_bars(frame: pd.DataFrame, label: str, value: str, label_title: str, value_title: str) -> alt.Chart:

@@ -43,6 +43,26 @@ def rupiah(amount) -> str:
     return f"{sign}Rp{abs(value):,}".replace(",", ".")
 
 
+#: Word-sized units of large amounts, largest first: (size, Indonesian, English). Indonesia writes Rp47,5 M for miliar.
+_UNITS = ((1e12, "T", "tn"), (1e9, "M", "bn"), (1e6, "jt", "m"))
+
+
+def short_rupiah(amount, lang: str = "id") -> str:
+    """A large amount in words-sized units: "Rp47,5 M" (id) / "Rp47.5 bn" (en); small ones in full.
+
+    Headline figures use it so that the value fits its box; the full amount
+    (:func:`rupiah`) goes in the hover text.
+    """
+    if _is_missing(amount):
+        return MISSING
+    value = float(amount)
+    for size, indonesian, english in _UNITS:
+        if abs(value) >= size:
+            sign = "-" if value < 0 else ""
+            return f"{sign}Rp{number(abs(value) / size, lang, digits=1)} {indonesian if lang == 'id' else english}"
+    return rupiah(value)
+
+
 def rupiah_range(low, high) -> str:
     """A salary band: "Rp4.000.000 – Rp5.500.000", or the one bound known."""
     if _is_missing(low) and _is_missing(high):

@@ -26,7 +26,7 @@ def filters_from_form(lang: str):
     with st.expander(t("filters", lang), expanded=False):
         left, middle, right = st.columns(3)
         radius = left.selectbox(
-            t("radius", lang), RADIUS_CHOICES_KM, format_func=lambda km: t("any_distance", lang) if km is None else f"{km} km", key="filter_radius"
+            t("radius", lang), RADIUS_CHOICES_KM, format_func=lambda km: t("any_distance", lang) if km is None else f"{km} km", key="filter_radius", placeholder=t("choose_option", lang)
         )
         province_only = left.checkbox(t("province_only", lang), key="filter_province")
         remote = middle.checkbox(t("remote_allowed", lang), value=True, key="filter_remote")
@@ -34,7 +34,7 @@ def filters_from_form(lang: str):
         if minimum:
             middle.caption(formatting.rupiah(minimum))
         types = right.multiselect(
-            t("employment_type", lang), [k for k in SHOWN_TYPES if k in vocab.EMPLOYMENT_TYPES], format_func=lambda k: t(f"etype_{k}", lang), key="filter_types"
+            t("employment_type", lang), [k for k in SHOWN_TYPES if k in vocab.EMPLOYMENT_TYPES], format_func=lambda k: t(f"etype_{k}", lang), key="filter_types", placeholder=t("choose_options", lang)
         )
     return ItemFilters(
         radius_km=radius, province_only=province_only, remote_allowed=remote, min_wage=int(minimum) or None, employment_types=tuple(types) or None

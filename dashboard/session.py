@@ -65,8 +65,14 @@ def _language_changed() -> None:
     st.session_state[LANGUAGE_KEY] = st.session_state[_LANGUAGE_WIDGET]
 
 
+#: Streamlit writes "Press Enter to apply" under text inputs in English whatever the page's language; the
+#: hint adds nothing a reader needs, so it is hidden rather than shown in the wrong language.
+_HIDE_ENGLISH_HINTS = "<style>[data-testid='InputInstructions'] {display: none;}</style>"
+
+
 def language_switch() -> None:
-    """The Bahasa Indonesia / English choice, kept across pages."""
+    """The Bahasa Indonesia / English choice, kept across pages (and Streamlit's English input hints hidden)."""
+    st.html(_HIDE_ENGLISH_HINTS)
     current = language()
     st.session_state[_LANGUAGE_WIDGET] = current
     st.sidebar.radio(
@@ -94,9 +100,12 @@ def sign_out() -> None:
 
 
 def _account_box(account: Account, lang: str) -> None:
+    from dashboard.queries.lookups import province_names
+
     scope = ""
     if account.is_provincial:
-        scope = " · " + t("province_scope", lang, code=account.province_code)
+        name = cached(province_names).get(account.province_code, account.province_code)
+        scope = " · " + t("province_scope", lang, name=name)
     st.sidebar.caption(t("signed_in_as", lang, username=account.username, role=t(f"role_{account.role}", lang)) + scope)
     st.sidebar.button(t("sign_out", lang), on_click=sign_out, key="sign_out")
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, formatting
 from dashboard import evaluation_results as ev
 from dashboard.background import FINISHED, job_arguments, list_jobs, start_job
 from dashboard.i18n import t
@@ -18,7 +18,7 @@ if st.button(t("start_evaluate", lang), key="start_evaluate"):
 if not reports:
     st.info(t("no_evaluation", lang))
     st.stop()
-job = st.selectbox(t("evaluation", lang), reports, format_func=lambda j: t("evaluation_label", lang, started=j.started_at), key="evaluation_job")
+job = st.selectbox(t("evaluation", lang), reports, format_func=lambda j: t("evaluation_label", lang, started=formatting.long_date(j.started_at, lang) + " " + j.started_at[11:16]), key="evaluation_job", placeholder=t("choose_option", lang))
 report = job.result_json()
 
 st.subheader(t("models_compared", lang))
@@ -35,12 +35,12 @@ if not differences.empty:
     )
 
 left, right = st.columns(2)
-model = left.selectbox(t("model", lang), ev.report_models(report), key="fairness_model")
+model = left.selectbox(t("model", lang), ev.report_models(report), key="fairness_model", placeholder=t("choose_option", lang))
 segments = ev.report_segments(report)
 if not segments:
     st.info(t("no_segments", lang))
     st.stop()
-segment = right.selectbox(t("segment", lang), segments, format_func=lambda s: segment_label(s, lang), key="fairness_segment")
+segment = right.selectbox(t("segment", lang), segments, format_func=lambda s: segment_label(s, lang), key="fairness_segment", placeholder=t("choose_option", lang))
 
 st.subheader(t("fairness_title", lang))
 st.caption(t("gap_rule", lang))
@@ -49,9 +49,9 @@ fair[ev.GROUP] = fair[ev.GROUP].map(lambda g: group_label(segment, g, lang))
 if fair[ev.GAP].any():
     st.warning(t("gaps_found", lang, groups=", ".join(fair.loc[fair[ev.GAP], ev.GROUP].astype(str))))
 chart_left, chart_right = st.columns(2)
-chart_left.altair_chart(charts.group_gaps(fair, ev.GROUP, ev.EXPOSURE_RATIO, ev.GAP, segment_label(segment, lang), t("exposure_ratio", lang), 1.0), width="stretch")
+chart_left.altair_chart(charts.localized(charts.group_gaps(fair, ev.GROUP, ev.EXPOSURE_RATIO, ev.GAP, segment_label(segment, lang), t("exposure_ratio", lang), 1.0), lang), width="stretch")
 if ev.WAGE_GAP_PCT in fair:
-    chart_right.altair_chart(charts.group_gaps(fair, ev.GROUP, ev.WAGE_GAP_PCT, ev.GAP, segment_label(segment, lang), t("wage_gap_pct", lang), 0.0), width="stretch")
+    chart_right.altair_chart(charts.localized(charts.group_gaps(fair, ev.GROUP, ev.WAGE_GAP_PCT, ev.GAP, segment_label(segment, lang), t("wage_gap_pct", lang), 0.0), lang), width="stretch")
 fair["gap_mark"] = fair[ev.GAP].map({True: t("gap_yes", lang), False: ""})
 show_table(
     fair,

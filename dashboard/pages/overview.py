@@ -23,14 +23,18 @@ first, second, third, fourth = st.columns(4)
 first.metric(t("hired", lang), formatting.number(totals[q.HIRED], lang))
 second.metric(t("median_wage_before", lang), formatting.rupiah(totals[q.WAGE_BEFORE]))
 third.metric(t("median_wage_after", lang), formatting.rupiah(totals[q.WAGE_AFTER]))
-fourth.metric(t("incentive_paid", lang), formatting.rupiah(totals[q.INCENTIVE]))
+fourth.metric(t("incentive_paid", lang), formatting.short_rupiah(totals[q.INCENTIVE], lang), help=formatting.rupiah(totals[q.INCENTIVE]))
 
 st.subheader(t("trend_by_wave", lang))
-rates = {q.COMPLETION_RATE: t("completion_rate", lang), q.MATCH_RATE: t("match_rate", lang), q.HIRE_RATE: t("hire_rate", lang)}
-wages = {q.WAGE_BEFORE: t("median_wage_before", lang), q.WAGE_AFTER: t("median_wage_after", lang)}
-left, right = st.columns(2)
-left.altair_chart(charts.wave_trend(by_wave, q.GROUP, rates, t("wave", lang), t("share", lang), percent=True), width="stretch")
-right.altair_chart(charts.wave_trend(by_wave, q.GROUP, wages, t("wave", lang), t("wage_idr", lang)), width="stretch")
+measures = {
+    q.PARTICIPANTS: (t("participants", lang), "number"),
+    q.COMPLETION_RATE: (t("completion_rate", lang), "percent"),
+    q.MATCH_RATE: (t("match_rate", lang), "percent"),
+    q.HIRE_RATE: (t("hire_rate", lang), "percent"),
+    q.WAGE_BEFORE: (t("median_wage_before", lang), "rupiah"),
+    q.WAGE_AFTER: (t("median_wage_after", lang), "rupiah"),
+}
+st.altair_chart(charts.localized(charts.measure_panels(by_wave, q.GROUP, measures, t("wave", lang)), lang))
 show_table(
     by_wave,
     {

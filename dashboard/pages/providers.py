@@ -14,15 +14,14 @@ frame = cached(q.training_outcomes, level, account.province_code)
 if frame.empty:
     st.info(t("no_data", lang))
     st.stop()
-left, right = st.columns(2)
-left.subheader(t("hire_rate", lang))
-left.altair_chart(
-    charts.estimates_with_intervals(frame.head(40), q.NAME, q.HIRE_RATE, q.HIRE_LOW, q.HIRE_HIGH, q.COMPLETED, t(f"level_{level}", lang), t("hire_rate", lang), percent=True),
+st.subheader(t("hire_rate", lang))
+st.altair_chart(
+    charts.localized(charts.estimates_with_intervals(frame.head(40), q.NAME, q.HIRE_RATE, q.HIRE_LOW, q.HIRE_HIGH, q.COMPLETED, t(f"level_{level}", lang), t("hire_rate", lang), percent=True), lang),
     width="stretch",
 )
-right.subheader(t("wage_gain", lang))
-right.altair_chart(
-    charts.estimates_with_intervals(frame.head(40), q.NAME, q.GAIN, q.GAIN_LOW, q.GAIN_HIGH, q.GAIN_N, t(f"level_{level}", lang), t("wage_gain", lang), percent=False),
+st.subheader(t("wage_gain", lang))
+st.altair_chart(
+    charts.localized(charts.estimates_with_intervals(frame.head(40), q.NAME, q.GAIN, q.GAIN_LOW, q.GAIN_HIGH, q.GAIN_N, t(f"level_{level}", lang), t("wage_gain", lang), percent=False), lang),
     width="stretch",
 )
 columns = {q.NAME: (f"level_{level}", TEXT)}

@@ -19,7 +19,7 @@ except UserError as exc:
     report_failure(exc, lang, "boundaries_unavailable")
     boundaries = None
 st.altair_chart(
-    charts.regency_map(
+    charts.localized(charts.regency_map(
         frame,
         latitude=q.LATITUDE,
         longitude=q.LONGITUDE,
@@ -30,7 +30,7 @@ st.altair_chart(
         colour_title=t("hire_rate", lang),
         boundaries=boundaries,
         province_code=account.province_code,
-    ),
+    ), lang),
     width="stretch",
 )
 st.caption(t("map_note", lang))

@@ -16,13 +16,13 @@ if account.is_provincial:
     st.caption(provinces.get(province, province))
 else:
     options = [None, *provinces]
-    province = st.selectbox(t("province", lang), options, format_func=lambda c: t("all_provinces", lang) if c is None else provinces[c], key="skills_province")
+    province = st.selectbox(t("province", lang), options, format_func=lambda c: t("all_provinces", lang) if c is None else provinces[c], key="skills_province", placeholder=t("choose_option", lang))
 frame = cached(q.skills_supply_demand, province, lang)
 st.write(t("skills_intro", lang))
 if frame.empty:
     st.info(t("no_data", lang))
     st.stop()
-st.altair_chart(charts.diverging_bars(frame, q.SKILL, q.GAP, t("skill", lang), t("gap", lang)), width="stretch")
+st.altair_chart(charts.localized(charts.diverging_bars(frame, q.SKILL, q.GAP, t("skill", lang), t("gap", lang)), lang), width="stretch")
 show_table(
     frame,
     {

@@ -21,7 +21,7 @@ with left:
 with right:
     st.subheader(t("freshness", lang))
     fresh = cached(q.freshness, account.province_code)
-    st.altair_chart(charts.simple_bars(fresh, q.AGE, q.VACANCIES, t("age_days", lang), t("active_vacancies", lang)), width="stretch")
+    st.altair_chart(charts.localized(charts.simple_bars(fresh, q.AGE, q.VACANCIES, t("age_days", lang), t("active_vacancies", lang)), lang), width="stretch")
     show_table(fresh, {q.AGE: ("age_days", TEXT), q.VACANCIES: ("active_vacancies", NUMBER)}, lang, filename="vacancy-freshness.csv")
 st.subheader(t("quarantine", lang))
 quarantine = cached(q.quarantine_counts)

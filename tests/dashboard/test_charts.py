@@ -125,11 +125,27 @@ def test_funnel_bars_plot_each_step_as_a_share_of_the_group():
     assert shares == {("1", "Selesai"): 1.0, ("1", "Diterima"): 0.2, ("2", "Selesai"): 0.75, ("2", "Diterima"): 0.25}
 
 
-def test_wave_trend_is_one_line_per_metric():
-    frame = pd.DataFrame({"group": [1, 2], "a": [0.5, 0.6], "b": [0.1, None]})
-    spec = charts.wave_trend(frame, "group", {"a": "A", "b": "B"}, "Gelombang", "Proporsi", percent=True).to_dict()
-    assert spec["mark"]["type"] == "line"
-    assert sorted((r["series"], r["value"]) for r in _values(spec)) == [("A", 0.5), ("A", 0.6), ("B", 0.1)]
+def test_each_measure_gets_its_own_small_chart_and_scale():
+    frame = pd.DataFrame({"group": [1, 2], "rate": [0.99, 1.0], "hired": [0.01, None], "wage": [1_300_000, 1_500_000]})
+    measures = {"rate": ("Selesai", "percent"), "hired": ("Diterima", "percent"), "wage": ("Gaji", "rupiah")}
+    spec = charts.measure_panels(frame, "group", measures, "Gelombang").to_dict()
+    assert [panel["title"]["text"] for panel in spec["concat"]] == ["Selesai", "Diterima", "Gaji"]
+    assert spec["resolve"]["scale"]["y"] == "independent"  # a rate near 100% and one near 0% each fill their panel
+    assert spec["concat"][2]["encoding"]["y"]["axis"]["format"] == "$,.0f"
+
+
+def test_charts_write_numbers_the_indonesian_way():
+    chart = charts.localized(charts.simple_bars(pd.DataFrame({"a": ["x"], "b": [1]}), "a", "b", "A", "B"), "id").to_dict()
+    assert chart["config"]["locale"]["number"]["decimal"] == "," and chart["config"]["locale"]["number"]["thousands"] == "."
+    assert chart["config"]["locale"]["number"]["currency"] == ["Rp", ""]
+    assert charts.localized(charts.simple_bars(pd.DataFrame({"a": ["x"], "b": [1]}), "a", "b", "A", "B"), "en").to_dict()["config"]["locale"]["number"]["decimal"] == "."
+
+
+def test_provider_names_are_never_cut_and_rates_never_go_below_zero():
+    frame = pd.DataFrame({"name": ["Balai Pelatihan Vokasi dan Produktivitas Bandung"], "est": [0.02], "lo": [0.0], "hi": [0.1], "n": [40]})
+    spec = charts.estimates_with_intervals(frame, "name", "est", "lo", "hi", "n", "Lembaga", "Tingkat", percent=True).to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["labelLimit"] == 0
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domainMin"] == 0
 
 
 def test_gap_and_interval_charts_keep_only_rows_with_values():

@@ -44,7 +44,7 @@ def test_keys_built_from_vocabularies_exist():
     families = {
         "dim_": DIMENSIONS, "step_": FUNNEL_STEPS, "etype_": vocab.EMPLOYMENT_TYPES, "feedback_": FEEDBACK_KINDS,
         "feedback_done_": FEEDBACK_KINDS, "job_": KINDS, "state_": (RUNNING, FINISHED, FAILED), "role_": DASHBOARD_ROLES,
-        "level_": LEVELS,
+        "level_": LEVELS, "mode_": vocab.COURSE_MODES,
     }
     missing = [prefix + value for prefix, values in families.items() for value in values if not i18n.has_message(prefix + value)]
     assert missing == []
