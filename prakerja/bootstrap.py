@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from prakerja.db import transaction
 from prakerja.errors import AlreadyInitialised
 from prakerja.models import Participant
+from prakerja.pseudonyms import ensure_secret
 from prakerja.reference.loader import load_reference, reference_loaded
 
 
@@ -30,6 +31,7 @@ def initialise(
     """
     report: list[str] = []
     with transaction(engine) as session:
+        ensure_secret(session)  # the first init makes the pseudonym key (a demo world replaces it with its seed's)
         if reference_loaded(session):
             if not skip_existing:
                 raise AlreadyInitialised(

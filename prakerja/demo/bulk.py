@@ -45,6 +45,16 @@ class BulkWriter:
         finally:
             cursor.close()
 
+    def replace_setting(self, name: str, value: str) -> None:
+        """Store ``value`` as the database setting ``name`` (see :mod:`prakerja.stored_settings`), in this transaction."""
+        mark = "%s" if self.postgres else "?"
+        cursor = self._raw.cursor()
+        try:
+            cursor.execute(f"DELETE FROM settings WHERE name = {mark}", (name,))
+            cursor.execute(f"INSERT INTO settings (name, value) VALUES ({mark}, {mark})", (name, value))
+        finally:
+            cursor.close()
+
     def write(self, table: str, frame: pd.DataFrame) -> int:
         """Insert every row of ``frame``; returns the number of rows."""
         if frame.empty:

@@ -23,6 +23,7 @@ from prakerja.demo.sampling import (
     uniform_int,
     weighted_index,
 )
+from prakerja.pseudonyms import pseudonyms
 
 SMA_RANK = vocab.EDUCATION_LEVELS.index("sma")
 DECLARED_SKILLS_RANGE = (1, 4)
@@ -46,8 +47,10 @@ class ParticipantChunk:
         return len(self.ids)
 
 
-def generate_participants(rng: np.random.Generator, ref: DemoReference, first_id: int, n: int) -> ParticipantChunk:
-    """Draw ``n`` participants with ids ``first_id, first_id + 1, ...``."""
+def generate_participants(
+    rng: np.random.Generator, ref: DemoReference, first_id: int, n: int, secret: bytes
+) -> ParticipantChunk:
+    """Draw ``n`` participants with ids ``first_id, first_id + 1, ...``, pseudonyms keyed by ``secret``."""
     ids = np.arange(first_id, first_id + n, dtype=np.int64)
     regency = weighted_index(rng, ref.regency_population, n)
     wave_index = weighted_index(rng, np.array(cal.WAVE_SIZES_THOUSANDS, dtype=np.float64), n)
@@ -80,7 +83,7 @@ def generate_participants(rng: np.random.Generator, ref: DemoReference, first_id
     frame = pd.DataFrame(
         {
             "id": ids,
-            "pseudonym": pseudonyms(ids),
+            "pseudonym": pseudonyms(secret, ids.tolist()),
             "birth_year": registered_year - age,
             "gender": gender,
             "disability": disability,
@@ -106,12 +109,6 @@ def generate_participants(rng: np.random.Generator, ref: DemoReference, first_id
         declared_skills=declared,
         frame=frame,
     )
-
-
-def pseudonyms(ids: np.ndarray) -> list[str]:
-    """Stable, unique, non-sequential labels: an odd multiplier is a bijection modulo 2**40."""
-    scrambled = (ids.astype(np.uint64) * np.uint64(0x9E3779B97F)) % np.uint64(1 << 40)
-    return [f"d{value:010x}" for value in scrambled.tolist()]
 
 
 def _hidden_taste(

@@ -26,6 +26,7 @@ from prakerja.demo.reference import DemoReference, read_reference, regency_dista
 from prakerja.demo.sampling import STREAM_CATALOGUE, STREAM_PARTICIPANTS, STREAM_VACANCIES, stream
 from prakerja.demo.vacancies import VacancyMarket, generate_vacancies, vacancy_count
 from prakerja.errors import AlreadyInitialised, UserError
+from prakerja.pseudonyms import SECRET_SETTING, demo_secret
 
 CHUNK_SIZE = 50_000
 # The biggest tables load faster with their indexes and foreign keys rebuilt once at the end.
@@ -52,7 +53,8 @@ def generate_world(
     participants
         Number of participants; vacancies scale with it (one per ~10, 1,500 to 100,000).
     seed
-        Same seed and size, same rows.
+        Same seed and size, same rows. The pseudonym key is derived from it
+        and stored as the database's key (:mod:`prakerja.pseudonyms`).
     console
         Where the progress bar is drawn; None draws nothing.
     chunk_size
@@ -85,11 +87,13 @@ def generate_world(
             raise AlreadyInitialised(
                 f"the database already holds {existing:,} participants; a demo world goes into an empty database"
             )
+        secret = demo_secret(seed)  # no participant holds a pseudonym yet: the world's key becomes the database's
+        writer.replace_setting(SECRET_SETTING, secret.hex())
         next_id = {table: writer.max_id(table) + 1 for table in ID_TABLES}
         days = shift_days(today)
         with writer.checks_deferred(DEFERRED_CHECK_TABLES):
             market = _load_market(writer, counts, next_id, days, ref, participants, seed, progress)
-            _load_participants(writer, counts, next_id, days, ref, market, participants, seed, chunk_size, progress)
+            _load_participants(writer, counts, next_id, days, ref, market, participants, seed, secret, chunk_size, progress)
             finishing = progress.add_task("indeks & kunci (indexes, keys)", total=1)
         writer.reset_sequences(list(ID_TABLES))
         progress.advance(finishing)
@@ -113,7 +117,7 @@ def _load_market(
 
 def _load_participants(
     writer: BulkWriter, counts: Counter, next_id: dict[str, int], days: int, ref: DemoReference, market: VacancyMarket,
-    participants: int, seed: int, chunk_size: int, progress: Progress,
+    participants: int, seed: int, secret: bytes, chunk_size: int, progress: Progress,
 ) -> None:
     """Participants chunk by chunk, each chunk with its own stream: people, training, behaviour, outcomes."""
     open_vacancies = OpenVacancies.build(market, ref)
@@ -123,7 +127,7 @@ def _load_participants(
     for chunk, start in enumerate(range(0, participants, chunk_size)):
         size = min(chunk_size, participants - start)
         rng = stream(seed, STREAM_PARTICIPANTS, chunk)
-        people = generate_participants(rng, ref, next_id["participants"], size)
+        people = generate_participants(rng, ref, next_id["participants"], size, secret)
         training = generate_enrollments(rng, ref, people, popularity, next_id["enrollments"])
         people.frame["incentive_paid_idr"] = training.incentive_idr
         interactions, outcomes = simulate_behaviour(
