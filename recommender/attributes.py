@@ -13,6 +13,8 @@ class UserAttr:
     Latitude = "latitude"
     Longitude = "longitude"
     WageBefore = "wage_before_idr"
+    Reach = "reach"  # recommender.reach kind, the default filled in
+    CommuteKm = "commute_km"
 
 
 class ItemAttr:

@@ -49,6 +49,7 @@ from prakerja.models import (
 from recommender.attributes import ItemAttr, UserAttr
 from recommender.dataset import FEATURE_ID, FEATURE_NAME, FEATURE_VALUE, KIND_WEIGHTS, Dataset, Features, IdMap, tokenize
 from recommender.dataset import feature_family as family  # noqa: F401  (the family of a name; used by the models)
+from recommender.reach import Reach, reach_of
 
 
 #: Upper bounds (IDR/month) of the wage and salary bands; above the last is the top band.
@@ -137,7 +138,7 @@ def occupation_features(ids, codes, ancestors: dict[str, list[str]]) -> pd.DataF
 @lru_cache(maxsize=8)
 def _region_coordinates(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Regency and province coordinates (cached per engine, like :func:`occupation_ancestors`)."""
-    regencies = _read(engine, select(Regency.code, Regency.province_code, Regency.latitude, Regency.longitude))
+    regencies = _read(engine, select(Regency.code, Regency.province_code, Regency.latitude, Regency.longitude, Regency.urban))
     provinces = _read(engine, select(Province.code, Province.latitude, Province.longitude))
     return regencies.set_index("code"), provinces.set_index("code")
 
@@ -182,6 +183,8 @@ def load_participants(engine: Engine, *, participant_ids=None, as_of=None) -> Us
     id_map = IdMap(np.array([int(p.id) for p in people], dtype=np.int64))
     codes = pd.Series([p.regency_code for p in people], dtype=object)
     regencies, _ = _region_coordinates(engine)
+    urban = urban_regencies(engine)
+    reaches = [participant_reach(p, urban) for p in people]
     attributes = pd.DataFrame(
         {
             UserAttr.Regency: codes.to_numpy(),
@@ -189,6 +192,8 @@ def load_participants(engine: Engine, *, participant_ids=None, as_of=None) -> Us
             UserAttr.Latitude: codes.map(regencies["latitude"]).to_numpy(dtype=np.float64),
             UserAttr.Longitude: codes.map(regencies["longitude"]).to_numpy(dtype=np.float64),
             UserAttr.WageBefore: np.array([np.nan if p.wage_before_idr is None else p.wage_before_idr for p in people], dtype=np.float64),
+            UserAttr.Reach: np.array([r.kind for r in reaches], dtype=object),
+            UserAttr.CommuteKm: np.array([r.commute_km for r in reaches], dtype=np.int64),
         }
     )
     return UserPart(id_map, Features.from_pairs(rows), attributes)
@@ -206,6 +211,18 @@ def regency_places(engine: Engine) -> dict[str, tuple[str, float, float]]:
     }
 
 
+@lru_cache(maxsize=8)
+def urban_regencies(engine: Engine) -> frozenset[str]:
+    """Codes of the urban regencies (a participant's default commuting distance depends on it)."""
+    regencies, _ = _region_coordinates(engine)
+    return frozenset(regencies.index[regencies["urban"].fillna(False).astype(bool)])
+
+
+def participant_reach(person, urban: frozenset[str]) -> Reach:
+    """The :class:`Reach` of a row of :func:`participants_query` (the default filled in from the home regency)."""
+    return reach_of(person.reach, person.commute_km, person.regency_code in urban)
+
+
 def participants_query(participant_ids=None):
     """The participant columns features and attributes are made of (all, or ``participant_ids``), by id."""
     query = select(
@@ -214,6 +231,8 @@ def participants_query(participant_ids=None):
         Participant.regency_code,
         Participant.wage_before_idr,
         Participant.prior_occupation_code,
+        Participant.reach,
+        Participant.commute_km,
     ).order_by(Participant.id)
     if participant_ids is not None:
         query = query.where(Participant.id.in_([int(i) for i in participant_ids]))

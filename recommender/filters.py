@@ -3,6 +3,10 @@
 Rules (documented in docs/recommender.md):
 
 * ``active_only``: the vacancy is active and not expired at the dataset's "now".
+* Reach (``reach``, on by default): when no place rule below is set and the
+  participants' attributes carry their reach (:mod:`recommender.reach`), each
+  participant is shown the narrowest scope of their reach holding any vacancy
+  that passes the other rules (widening step by step).
 * Place: ``same_regency``, ``province_only`` and ``radius_km`` are constraints
   that must all hold when set (distance is the haversine distance between the
   regencies' coordinates; a vacancy known only by province uses the province's
@@ -33,6 +37,7 @@ import scipy.sparse as sp
 from prakerja import vocab
 from prakerja.errors import UserError
 from recommender.attributes import ItemAttr, UserAttr
+from recommender.reach import Reach, widened_mask
 
 if TYPE_CHECKING:  # pragma: no cover
     from recommender.dataset import Dataset
@@ -60,6 +65,7 @@ class ItemFilters:
     employment_types: tuple[str, ...] | None = None
     exclude_kinds: tuple[str, ...] = ("applied", "dismissed")
     exclude_items: Mapping[object, Collection] | None = None
+    reach: bool = True
 
     def __post_init__(self) -> None:
         if self.radius_km is not None and not (0 < float(self.radius_km) <= 5000):
@@ -75,7 +81,12 @@ class ItemFilters:
 
     @property
     def uses_place(self) -> bool:
+        """A place rule of the caller's is set (it replaces the participant's reach)."""
         return bool(self.same_regency or self.province_only or self.radius_km)
+
+    def uses_reach(self, user_attributes) -> bool:
+        """Each participant's reach decides their place: on, no caller place rule, and the attributes carry it."""
+        return bool(self.reach and not self.uses_place and user_attributes is not None and UserAttr.Reach in user_attributes)
 
     # ------------------------------------------------------------------ items
 
@@ -100,12 +111,21 @@ class ItemFilters:
         return mask
 
     def place_mask(self, dataset: "Dataset", user_row: int, item_rows: np.ndarray) -> np.ndarray:
-        """Boolean mask over ``item_rows`` of the place rules for one user."""
-        if not self.uses_place:
+        """Boolean mask over ``item_rows`` of the place rules (or the reach) for one user."""
+        if not (self.uses_place or self.uses_reach(dataset.user_attributes)):
             return np.ones(len(item_rows), dtype=bool)
-        return self._place_mask(_user_attributes(dataset).iloc[user_row], PlaceColumns.of(dataset, item_rows))
+        return self._place_choice(_user_attributes(dataset).iloc[user_row], PlaceColumns.of(dataset, item_rows))[0]
 
-    def _place_mask(self, user: pd.Series, items: "PlaceColumns") -> np.ndarray:
+    def _place_choice(self, user: Mapping, items: "PlaceColumns") -> tuple[np.ndarray, int | None]:
+        """The place mask for one user and, when their reach decided it, the index of the reach step shown."""
+        if not self.uses_place:
+            if self.uses_reach(user):
+                reach = Reach(str(user[UserAttr.Reach]), int(user[UserAttr.CommuteKm]))
+                distance = haversine_km(user[UserAttr.Latitude], user[UserAttr.Longitude], items.latitude, items.longitude)
+                same_province = items.province == user[UserAttr.Province]
+                qualifies = np.ones(len(items.regency), dtype=bool)
+                return widened_mask(reach, qualifies, distance, same_province, items.remote)
+            return np.ones(len(items.regency), dtype=bool), None
         mask = np.ones(len(items.regency), dtype=bool)
         if self.same_regency:
             mask &= items.regency == user[UserAttr.Regency]
@@ -116,35 +136,57 @@ class ItemFilters:
             mask &= np.nan_to_num(distance, nan=np.inf) <= float(self.radius_km)
         if self.remote_allowed:
             mask |= items.remote
-        return mask
+        return mask, None
 
     def user_candidates(self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray) -> np.ndarray:
         """The candidate item rows of one user, as :meth:`candidate_groups` gives them to the user's group.
 
-        ``user`` maps the :class:`UserAttr` place names (regency, province, latitude, longitude) to values.
+        ``user`` maps the :class:`UserAttr` place names (regency, province,
+        latitude, longitude, and reach and commute_km when known) to values.
         """
+        return self.user_candidates_and_step(items, user, item_rows)[0]
+
+    def user_candidates_and_step(self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray) -> tuple[np.ndarray, int | None]:
+        """:meth:`user_candidates` and the index of the reach step they come from (None: no reach applied)."""
         base = np.asarray(item_rows)[self.items_mask(items, item_rows)]
-        if not self.uses_place:
-            return base
-        return base[self._place_mask(user, PlaceColumns.at(items, base))]
+        if not (self.uses_place or self.uses_reach(user)):
+            return base, None
+        mask, step = self._place_choice(user, PlaceColumns.at(items, base))
+        return base[mask], step
 
     def candidate_groups(
         self, dataset: "Dataset", user_rows: np.ndarray, item_rows: np.ndarray
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(positions into ``user_rows``, candidate item rows) per group of users sharing a place."""
         base = np.asarray(item_rows)[self.item_mask(dataset, item_rows)]
-        if not self.uses_place:
+        by_reach = self.uses_reach(dataset.user_attributes)
+        if not (self.uses_place or by_reach):
             yield np.arange(len(user_rows)), base
             return
         users = _user_attributes(dataset)
         places = PlaceColumns.of(dataset, base)
         # the coarsest place that decides the candidates: fewer, larger groups make better matrix products
-        level = UserAttr.Regency if (self.same_regency or self.radius_km) else UserAttr.Province
+        level = UserAttr.Regency if (self.same_regency or self.radius_km or by_reach) else UserAttr.Province
         keys = users[level].to_numpy()[user_rows].astype(str)
+        if by_reach:
+            keys = np.char.add(np.char.add(keys, "|" + users[UserAttr.Reach].to_numpy()[user_rows].astype(str)),
+                               "|" + users[UserAttr.CommuteKm].to_numpy()[user_rows].astype(str))
         order = np.argsort(keys, kind="stable")
         boundaries = np.flatnonzero(keys[order][1:] != keys[order][:-1]) + 1
         for positions in np.split(order, boundaries):
-            yield positions, base[self._place_mask(users.iloc[int(user_rows[positions[0]])], places)]
+            yield positions, base[self._place_choice(users.iloc[int(user_rows[positions[0]])], places)[0]]
+
+    def reach_steps(self, dataset: "Dataset", user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
+        """Per user, the index of the reach step their list comes from (0: their own reach; -1: no reach applied)."""
+        steps = np.full(len(user_rows), -1, dtype=np.int64)
+        if not self.uses_reach(dataset.user_attributes):
+            return steps
+        base = np.asarray(item_rows)[self.item_mask(dataset, item_rows)]
+        users = _user_attributes(dataset)
+        places = PlaceColumns.of(dataset, base)
+        for position, row in enumerate(np.asarray(user_rows)):
+            steps[position] = self._place_choice(users.iloc[int(row)], places)[1]
+        return steps
 
     # ------------------------------------------------------------------ exclusions
 

@@ -18,14 +18,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Engine
 
 from prakerja.errors import UnknownId, UserError
 from recommender.attributes import UserAttr
 from recommender.base import Recommender, check_k
 from recommender.explain import Explanation, explain
+from recommender.features import newest_sighting
 from recommender.filters import ItemFilters
 from recommender.participant_reads import ParticipantRows, read_participant, read_participant_async
+from recommender.reach import Reach, ReachStep, widening_notice
 from recommender.retrieval import select_top_k
 from recommender.serving_state import MODEL_CACHE, ModelCache, ServingState, serving_state
 
@@ -64,6 +67,53 @@ class MatchResult:
         data["matched_skills"] = [list(p) for p in self.matched_skills]
         data["contributions"] = [list(p) for p in self.contributions]
         return data
+
+
+#: Why a list is empty (codes; ``MatchList.explanation`` says it in Bahasa Indonesia, the dashboard translates).
+EMPTY_NO_ACTIVE = "no_active_vacancies"
+EMPTY_FILTERS = "filters"
+EMPTY_EXCLUDED = "all_acted_on"
+
+
+class MatchList(list):
+    """A participant's ranked :class:`MatchResult` list, with what the reader must be told beside it.
+
+    A list, so callers that iterate it need nothing new. ``data_as_of``: the
+    day the list is judged at (the real date unless replayed); ``reach``: the
+    participant's reach; ``asked`` / ``shown``: the scope asked for and the
+    (possibly wider) scope shown (None when the caller's own place filter
+    decided); ``empty_reason`` (codes above) and ``newest_sighting`` when the
+    list is empty.
+    """
+
+    def __init__(self, results=(), *, data_as_of: dt.date, reach: Reach | None = None, asked: ReachStep | None = None,
+                 shown: ReachStep | None = None, empty_reason: str | None = None, newest_sighting: dt.datetime | None = None):
+        super().__init__(results)
+        self.data_as_of = data_as_of
+        self.reach = reach
+        self.asked = asked
+        self.shown = shown
+        self.empty_reason = empty_reason
+        self.newest_sighting = newest_sighting
+
+    @property
+    def widened(self) -> bool:
+        """The list shows a wider scope than the participant's reach."""
+        return self.asked is not None and self.shown is not None and self.shown != self.asked
+
+    @property
+    def notice(self) -> str | None:
+        """What the list did or why it is empty, in Bahasa Indonesia (None when there is nothing to say)."""
+        if self.empty_reason == EMPTY_NO_ACTIVE:
+            seen = f"; lowongan terbaru terlihat {self.newest_sighting:%d-%m-%Y}" if self.newest_sighting else ""
+            return f"Belum ada lowongan aktif per {self.data_as_of:%d-%m-%Y}{seen}."
+        if self.empty_reason == EMPTY_FILTERS:
+            return "Tidak ada lowongan aktif yang lolos filter Anda; longgarkan filter (wilayah, gaji, jenis pekerjaan)."
+        if self.empty_reason == EMPTY_EXCLUDED:
+            return "Anda sudah melamar atau menolak semua lowongan aktif yang sesuai."
+        if self.widened:
+            return widening_notice(self.asked, self.shown) + "."
+        return None
 
 
 def check_participant_id(participant_id) -> int:
@@ -105,8 +155,8 @@ def match_participant(
     *,
     model: Recommender | None = None,
     cache: ModelCache | None = None,
-) -> list[MatchResult]:
-    """The participant's top-k vacancies with explanations.
+) -> MatchList:
+    """The participant's top-k vacancies with explanations (a :class:`MatchList`: what it shows and why).
 
     Parameters
     ----------
@@ -130,27 +180,50 @@ def match_participant(
     return rank_participant(engine, state, read_for_list(engine, participant_id, filters), filters, k)
 
 
-def rank_participant(engine: Engine, state: ServingState, rows: ParticipantRows, filters: ItemFilters, k: int) -> list[MatchResult]:
-    """Score, filter, rank and explain one participant's list on ``state``'s catalogue index."""
+def rank_participant(engine: Engine, state: ServingState, rows: ParticipantRows, filters: ItemFilters, k: int) -> MatchList:
+    """Score, filter, rank and explain one participant's list on ``state``'s catalogue index.
+
+    Without a place filter of the caller's, the participant's reach decides
+    the candidates, widened step by step when nothing within it qualifies
+    (:mod:`recommender.reach`); the returned :class:`MatchList` says so.
+    """
     k = check_k(k)
     index = state.index
     user_side = state.model.user_side(rows.entities())
     place = {UserAttr.Regency: rows.regency, UserAttr.Province: np.nan if rows.province is None else rows.province,
-             UserAttr.Latitude: rows.latitude, UserAttr.Longitude: rows.longitude}
+             UserAttr.Latitude: rows.latitude, UserAttr.Longitude: rows.longitude,
+             UserAttr.Reach: rows.reach.kind, UserAttr.CommuteKm: rows.reach.commute_km}
     start = index.active_rows if filters.active_only else np.arange(index.catalogue.n_items)
-    candidates = filters.user_candidates(index.items, place, start)
+    candidates, step = filters.user_candidates_and_step(index.items, place, start)
+    steps = rows.reach.steps()
+    context = dict(data_as_of=pd.Timestamp(state.catalogue.now).date(), reach=rows.reach,
+                   asked=steps[0] if step is not None else None, shown=steps[step] if step is not None else None)
     excluded = index.item_rows(rows.excluded_vacancy_ids)
+    before_exclusions = len(candidates)
     if len(excluded):
         candidates = candidates[~np.isin(candidates, excluded, assume_unique=True)]
+    if len(candidates) == 0:
+        return MatchList(data_as_of=context["data_as_of"], reach=rows.reach, asked=context["asked"], shown=context["shown"],
+                         **_why_empty(engine, index, filters, before_exclusions))
     positions, scores = select_top_k(index.scores(user_side, candidates), k)
     found = positions[0] >= 0
     item_rows, scores = candidates[positions[0][found]], scores[0][found]
     reasons = explain(engine, index, rows, user_side, item_rows)
     ids = index.catalogue.item_id_map.external_ids[item_rows]
-    return [
-        _result(index.display.fields(int(item_row)), int(vacancy_id), score, rank, why, state.run_id)
-        for rank, (item_row, vacancy_id, score, why) in enumerate(zip(item_rows, ids, scores, reasons), start=1)
-    ]
+    return MatchList(
+        (_result(index.display.fields(int(item_row)), int(vacancy_id), score, rank, why, state.run_id)
+         for rank, (item_row, vacancy_id, score, why) in enumerate(zip(item_rows, ids, scores, reasons), start=1)),
+        **context,
+    )
+
+
+def _why_empty(engine: Engine, index, filters: ItemFilters, before_exclusions: int) -> dict:
+    """The reason code of an empty list (and the newest sighting when nothing is active)."""
+    if len(index.active_rows) == 0 and filters.active_only:
+        return {"empty_reason": EMPTY_NO_ACTIVE, "newest_sighting": newest_sighting(engine)}
+    if before_exclusions:
+        return {"empty_reason": EMPTY_EXCLUDED}
+    return {"empty_reason": EMPTY_FILTERS}
 
 
 def _result(fields: dict, vacancy_id: int, score, rank, why: Explanation, run_id: int | None) -> MatchResult:

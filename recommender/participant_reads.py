@@ -23,11 +23,14 @@ from recommender.features import (
     declared_skills_query,
     occupation_ancestors,
     one_participant_features,
+    participant_reach,
     participants_query,
     regency_places,
     trained_skills_query,
     training_skill_weights,
+    urban_regencies,
 )
+from recommender.reach import Reach
 
 
 # ---------------------------------------------------------------------- the participant's rows
@@ -48,6 +51,7 @@ class ParticipantRows:
     wage_before: float
     regency: str | None
     excluded_vacancy_ids: list[int]
+    reach: Reach
 
     def entities(self) -> Entities:
         """The participant as a model's user side reads them (the same row a batch of participants holds)."""
@@ -106,6 +110,7 @@ def participant_rows(engine: Engine, participant_id: int, kinds: tuple[str, ...]
         wage_before=np.nan if person.wage_before_idr is None else float(person.wage_before_idr),
         regency=person.regency_code,
         excluded_vacancy_ids=[int(row.vacancy_id) for row in excluded] if kinds else [],
+        reach=participant_reach(person, urban_regencies(engine)),
     )
 
 

@@ -1,0 +1,140 @@
+"""How far a participant will go for work, and how a list widens when nothing is within reach.
+
+Most participants look for work they can reach from home: many have no
+vehicle, and moving province costs months of wages. Each participant has a
+reach (``participants.reach`` / ``commute_km``; None means the default from
+their data):
+
+* ``commute``: vacancies within ``commute_km`` of the home regency (distance
+  between regency centres; the home regency itself is 0 km);
+* ``province``: anywhere in the home province;
+* ``anywhere``: anywhere in Indonesia;
+* ``remote``: remote work only.
+
+Remote vacancies are within everyone's reach. When nothing within reach
+passes the other filters, the list widens one step at a time (commute ->
+province -> anywhere; remote -> commute -> province -> anywhere) and says
+which step it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from prakerja import vocab
+from prakerja.errors import UserError
+
+#: Default commuting distance: from a city, the neighbouring regencies' centres are close; a rural
+#: regency's neighbours are further apart, so 25 km would never leave the home regency.
+DEFAULT_COMMUTE_KM_URBAN = 25
+DEFAULT_COMMUTE_KM_RURAL = 50
+MAX_COMMUTE_KM = 500
+#: "Within reach" as evaluation measures it for everyone, whatever their preference.
+MEASURED_REACH_KM = 100.0
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A participant's reach: ``kind`` (vocab.REACH_KINDS), ``commute_km``, and whether they chose it."""
+
+    kind: str
+    commute_km: int
+    chosen: bool = False
+
+    def steps(self) -> tuple["ReachStep", ...]:
+        """The scopes this reach shows, narrowest first: the first is the reach itself, the rest are its widenings."""
+        commute = ReachStep("commute", float(self.commute_km))
+        widen = {
+            "commute": (commute, PROVINCE, ANYWHERE),
+            "province": (PROVINCE, ANYWHERE),
+            "anywhere": (ANYWHERE,),
+            "remote": (REMOTE, commute, PROVINCE, ANYWHERE),
+        }
+        return widen[self.kind]
+
+
+@dataclass(frozen=True)
+class ReachStep:
+    """One scope of a list: ``commute`` (within ``km``), ``province``, ``anywhere`` or ``remote``."""
+
+    scope: str
+    km: float | None = None
+
+    def mask(self, distance_km: np.ndarray, same_province: np.ndarray, remote: np.ndarray) -> np.ndarray:
+        """Boolean per vacancy: inside this scope (remote vacancies are inside every scope)."""
+        if self.scope == "anywhere":
+            return np.ones(len(remote), dtype=bool)
+        if self.scope == "remote":
+            return np.asarray(remote, dtype=bool).copy()
+        if self.scope == "province":
+            return np.asarray(same_province, dtype=bool) | remote
+        return (np.nan_to_num(distance_km, nan=np.inf) <= self.km) | remote
+
+
+PROVINCE = ReachStep("province")
+ANYWHERE = ReachStep("anywhere")
+REMOTE = ReachStep("remote")
+
+
+def reach_of(kind, commute_km, urban) -> Reach:
+    """A participant's :class:`Reach` from the stored columns (None: the default from their regency)."""
+    default_km = DEFAULT_COMMUTE_KM_URBAN if bool(urban) else DEFAULT_COMMUTE_KM_RURAL
+    chosen = kind is not None and not (isinstance(kind, float) and np.isnan(kind))
+    km = default_km if commute_km is None or (isinstance(commute_km, float) and np.isnan(commute_km)) else int(commute_km)
+    return Reach(str(kind) if chosen else "commute", km, chosen)
+
+
+def check_reach(kind: str, commute_km: int | None) -> tuple[str, int | None]:
+    """A reach a participant asks for, checked: a UserError names what is wrong."""
+    if kind not in vocab.REACH_KINDS:
+        raise UserError(f"unknown reach {kind!r}; choose from {', '.join(vocab.REACH_KINDS)}")
+    if commute_km is not None and not (1 <= int(commute_km) <= MAX_COMMUTE_KM):
+        raise UserError(f"commute_km must be between 1 and {MAX_COMMUTE_KM} km, not {commute_km!r}")
+    return kind, None if commute_km is None else int(commute_km)
+
+
+def widened_mask(reach: Reach, qualifies: np.ndarray, distance_km, same_province, remote) -> tuple[np.ndarray, int]:
+    """The vacancies of the narrowest step of ``reach`` holding any that ``qualifies``, and that step's index.
+
+    A place scope counts only with a vacancy placed in it (remote ones are in every scope).
+
+    When no step holds one, the widest step's mask and its index (the list is empty whatever the reach).
+    """
+    steps = reach.steps()
+    placed = ~np.asarray(remote, dtype=bool)
+    for index, step in enumerate(steps):
+        mask = step.mask(distance_km, same_province, remote)
+        # remote vacancies are inside every scope, so only a placed one makes a place scope worth showing
+        if (mask & qualifies & (placed if step.scope != "remote" else True)).any():
+            return mask, index
+    return steps[-1].mask(distance_km, same_province, remote), len(steps) - 1
+
+
+def within_measured_reach(distance_km, same_province, remote) -> np.ndarray:
+    """Evaluation's one yardstick: within 100 km of home, in the home province, or remote."""
+    return (np.nan_to_num(np.asarray(distance_km, dtype=np.float64), nan=np.inf) <= MEASURED_REACH_KM) | np.asarray(
+        same_province, dtype=bool
+    ) | np.asarray(remote, dtype=bool)
+
+
+#: What a list says when it shows a wider scope than the participant's reach (Bahasa Indonesia; the
+#: dashboard translates the same codes through its i18n).
+NOTICE_ID = {
+    "commute": "Tidak ada lowongan dalam {km:g} km",
+    "province": "Tidak ada lowongan di provinsi Anda",
+    "remote": "Tidak ada lowongan jarak jauh (remote)",
+    "anywhere": "Tidak ada lowongan",
+}
+SHOWING_ID = {
+    "commute": "menampilkan lowongan dalam {km:g} km",
+    "province": "menampilkan lowongan di provinsi Anda",
+    "anywhere": "menampilkan lowongan di seluruh Indonesia",
+    "remote": "menampilkan lowongan jarak jauh",
+}
+
+
+def widening_notice(asked: ReachStep, shown: ReachStep) -> str:
+    """ "Tidak ada lowongan dalam 25 km; menampilkan lowongan di provinsi Anda" """
+    return NOTICE_ID[asked.scope].format(km=asked.km or 0) + "; " + SHOWING_ID[shown.scope].format(km=shown.km or 0)
