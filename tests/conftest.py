@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from prakerja.db import make_engine
 from prakerja.migrate import upgrade
 
+pytest.register_assert_rewrite("tests.worlds")
+from tests.worlds import private_database  # noqa: E402  (after the rewrite is registered)
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PRAKERJA_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+#: Every folder gets the shared worlds (private databases, demo worlds, trained models, artifact folder).
+pytest_plugins = ["tests.worlds"]
 
 
 def pytest_configure(config) -> None:
@@ -30,11 +33,6 @@ def pytest_configure(config) -> None:
     os.environ.pop("DATABASE_URL", None)
     if "PRAKERJA_DATA_DIR" not in os.environ:
         os.environ["PRAKERJA_DATA_DIR"] = tempfile.mkdtemp(prefix="prakerja-test-")
-
-
-def _pg_admin_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
-    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
 
 
 @pytest.fixture(scope="session")
@@ -54,21 +52,11 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_database_url():
+def pg_database_url(tmp_path_factory):
     """A PostgreSQL database private to this pytest process, dropped at the end."""
-    admin_url = make_url(_pg_admin_url())
-    name = f"prakerja_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # the suite must run on PostgreSQL: say so plainly
-        pytest.fail(f"PostgreSQL at {admin_url.render_as_string()} is not reachable ({exc}); start it or set TEST_DATABASE_URL")
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    url, drop = private_database("postgres", tmp_path_factory.getbasetemp())
     yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    drop()
 
 
 def fresh_database_url(backend: str, tmp_path: Path, request) -> str:

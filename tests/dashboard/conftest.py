@@ -9,15 +9,13 @@ page tests of a session.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from tests.dashboard.dashboard_small_world import build_small_world
+from tests.worlds import SMALL
 
-from prakerja.db import make_engine
-from prakerja.migrate import upgrade
 from recommender.features import load_dataset
 
 
@@ -35,33 +33,21 @@ class DemoDatabase:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> DemoDatabase:
-    """A 400-participant demo world in SQLite with a promoted popularity model and a manager account."""
-    from prakerja.bootstrap import initialise
-    from recommender.dataset import Dataset
+def demo_db(demo_worlds, tmp_path_factory) -> DemoDatabase:
+    """The shared small demo world (SQLite) with a promoted popularity model and the demo accounts' participants."""
+    from dashboard.auth import demo_account_plan
     from recommender.models import make_model
     from recommender.registry import record_run
 
+    world = demo_worlds.get("sqlite", SMALL)
     folder = tmp_path_factory.mktemp("dashboard-demo")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    previous = {k: os.environ.get(k) for k in ("PRAKERJA_DATA_DIR", "PRAKERJA_ARTIFACT_DIR")}
-    os.environ["PRAKERJA_ARTIFACT_DIR"] = str(folder / "models")
-    engine = make_engine(url)
-    upgrade(engine)
-    initialise(engine, demo=True, participants=400, seed=11)
-    dataset = load_dataset(engine)
-    record_run(engine, make_model("popularity").fit(dataset), dataset, promote=True, notes="test")
-    from dashboard.auth import demo_account_plan
-
-    plan = demo_account_plan(engine)
-    engine.dispose()
-    for key, value in previous.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRAKERJA_ARTIFACT_DIR", str(folder / "models"))
+        dataset = load_dataset(world.engine)
+        record_run(world.engine, make_model("popularity").fit(dataset), dataset, promote=True, notes="test")
+    plan = demo_account_plan(world.engine)
     participants = tuple(a.participant_id for a in plan if a.role == "participant")
-    return DemoDatabase(url=url, data_dir=folder, participants=participants)
+    return DemoDatabase(url=world.url, data_dir=folder, participants=participants)
 
 
 @pytest.fixture

@@ -7,24 +7,14 @@ lives in a database created (and dropped) here.
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.worlds import private_database
 
 
 @pytest.fixture(scope="module")
-def postgres_url():
+def postgres_url(tmp_path_factory):
     """A PostgreSQL database private to one test module."""
-    admin_url = make_url(os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
-    admin_url = admin_url.set(drivername="postgresql+psycopg")
-    name = f"prakerja_demo_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url, drop = private_database("postgres", tmp_path_factory.getbasetemp(), "prakerja_demo")
+    yield url
+    drop()

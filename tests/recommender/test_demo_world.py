@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from prakerja.db import make_engine, transaction
-from prakerja.demo import generate_world
-from prakerja.migrate import upgrade
-from prakerja.reference.loader import load_reference
 from recommender.database_evaluation import database_split
 from recommender.evaluation import recommend_for_split
 from recommender.filters import ItemFilters
@@ -16,18 +12,13 @@ from recommender.serving_state import MODEL_CACHE
 from recommender.metrics import NDCG
 from prakerja.columns import Columns
 from recommender.models import Blend, ContentSimilarity, LightFMHybrid, Popularity, Random
+from tests.worlds import MEDIUM
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A 2,000-participant demo world on SQLite (the models do not depend on the database)."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_reference(session)
-    generate_world(engine, participants=2_000, seed=11)
-    yield engine
-    engine.dispose()
+def demo(demo_worlds):
+    """The shared 2,000-participant demo world on SQLite (the models do not depend on the database)."""
+    return demo_worlds.get("sqlite", MEDIUM).engine
 
 
 @pytest.mark.slow

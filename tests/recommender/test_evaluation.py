@@ -22,6 +22,7 @@ from recommender.database_evaluation import age_band, database_split, database_w
 from recommender.evaluation import choose_default, evaluate_models, lineup, score_lists
 from recommender.evaluation_split import COLD, WARM, EvaluationSplit, temporal_split
 from recommender.splitters import TemporalSplitter
+from tests.worlds import MEDIUM
 
 FAST = {"lightfm": {"epochs": 5, "no_components": 8}, "blend": {"lightfm": {"epochs": 5, "no_components": 8}}}
 TRADES = ("welding", "coffee", "driving", "excel")
@@ -211,11 +212,9 @@ def test_an_empty_database_is_a_user_error(engine):
         database_split(engine)
 
 
-def test_the_demo_world_evaluates_with_mostly_cold_vacancies(engine):
-    from prakerja.bootstrap import initialise
-
-    initialise(engine, demo=True, participants=2000, seed=7)
-    split = database_split(engine)
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_the_demo_world_evaluates_with_mostly_cold_vacancies(demo_worlds, backend):
+    split = database_split(demo_worlds.get(backend, MEDIUM).engine)
     summary = split.summary()
     assert summary["cold_interaction_share"] > 0.5  # vacancies live for weeks: most test vacancies are new
     assert 0 < summary["test_users_cold"] < summary["test_users"]  # new participants are tested from features

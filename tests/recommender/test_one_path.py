@@ -9,23 +9,19 @@ the participant's feature row is the same whether read alone or in a batch.
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
 
 from prakerja.columns import Columns
-from prakerja.db import make_engine, transaction
-from prakerja.demo import generate_world
-from prakerja.migrate import upgrade
-from prakerja.reference.loader import load_reference
 from recommender.feedback import record_feedback
 from recommender.features import load_dataset, load_participants
 from recommender.filters import ItemFilters
-from recommender.models import Blend, ContentSimilarity, LightFMHybrid, Popularity, Random
+from recommender.models import Blend
 from recommender.participant_list import match_participant
 from recommender.participant_reads import read_participant
 from recommender.serving_state import ModelCache, ServingState, load_catalogue, serving_state
+from tests.worlds import SMALL
 
 FILTERS = [
     (ItemFilters(), 10),
@@ -47,25 +43,21 @@ class FixedCache(ModelCache):
         return self.state
 
 
+MODELS = {
+    "blend": ("blend", {"lightfm": {"epochs": 3, "num_threads": 1}}),
+    "blend-rank": ("blend", {"normalization": "rank", "lightfm": {"epochs": 2, "num_threads": 1}}),
+    "lightfm": ("lightfm", {"epochs": 3, "num_threads": 1}),
+    "content": ("content", {}),
+    "popularity": ("popularity", {}),
+    "random": ("random", {}),
+}
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A 400-participant demo world (SQLite) with every kind of model fitted."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('served') / 'demo.db'}")
-    upgrade(engine)
-    with transaction(engine) as session:
-        load_reference(session)
-    generate_world(engine, participants=400, seed=5)
-    dataset = load_dataset(engine)
-    models = {
-        "blend": Blend(lightfm={"epochs": 3, "num_threads": 1}).fit(dataset),
-        "blend-rank": Blend(normalization="rank", lightfm={"epochs": 2, "num_threads": 1}).fit(dataset),
-        "lightfm": LightFMHybrid(epochs=3, num_threads=1).fit(dataset),
-        "content": ContentSimilarity().fit(dataset),
-        "popularity": Popularity().fit(dataset),
-        "random": Random().fit(dataset),
-    }
-    yield engine, models
-    engine.dispose()
+def demo(demo_worlds):
+    """The shared small demo world (SQLite) with every kind of model fitted."""
+    world = demo_worlds.get("sqlite", SMALL)
+    return world.engine, {name: demo_worlds.model(world, algorithm, **params) for name, (algorithm, params) in MODELS.items()}
 
 
 def same_lists(engine, model, participant_ids, filters=FILTERS) -> int:
@@ -102,13 +94,13 @@ def assert_same_ranking(served: list[tuple[int, float]], reference, k: int, wher
 @pytest.mark.parametrize("name", ["blend", "blend-rank", "lightfm", "content", "popularity", "random"])
 def test_served_lists_equal_the_models_recommend(demo, name):
     engine, models = demo
-    assert same_lists(engine, models[name], range(1, 400, 29)) > 100
+    assert same_lists(engine, models[name], range(1, SMALL[0], 29)) > 100
 
 
 def test_one_participant_read_alone_has_the_row_of_the_batch(demo):
     engine, _ = demo
     batch = load_participants(engine)
-    for pid in range(1, 401, 3):
+    for pid in range(1, SMALL[0] + 1, 3):
         got = read_participant(engine, pid).features
         row = batch.features.rows(batch.id_map.to_internal([pid]))
         expected = dict(zip(row.names[row.matrix.indices], row.matrix.data))

@@ -10,32 +10,18 @@ vacancies moves the data's clock, which would expire the demo world).
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from fastapi.testclient import TestClient
-from tests.service.service_world_builder import ServiceWorld, build_service_world, private_database
+from tests.service.service_world_builder import ServiceWorld, build_service_world
+from tests.worlds import private_database
 
 from prakerja_api.app import create_app
 
 __all__ = ["ServiceWorld"]
 
 
-@pytest.fixture(scope="session")
-def service_artifacts(tmp_path_factory):
-    """Model artifacts of the service tests live in a temporary folder."""
-    folder = tmp_path_factory.mktemp("service-models")
-    previous = os.environ.get("PRAKERJA_ARTIFACT_DIR")
-    os.environ["PRAKERJA_ARTIFACT_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        os.environ.pop("PRAKERJA_ARTIFACT_DIR", None)
-    else:
-        os.environ["PRAKERJA_ARTIFACT_DIR"] = previous
-
-
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def service_world(request, tmp_path_factory, service_artifacts) -> ServiceWorld:
+def service_world(request, tmp_path_factory, artifact_dir) -> ServiceWorld:
     """The shared demo world, once per backend."""
     url, drop = private_database(request.param, tmp_path_factory.mktemp("service-world"))
     world = build_service_world(url)
@@ -53,7 +39,7 @@ def service_client(service_world):
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def own_world(request, tmp_path, service_artifacts):
+def own_world(request, tmp_path, artifact_dir):
     """A world of the test's own, for tests that promote models (SQLite and PostgreSQL)."""
     url, drop = private_database(request.param, tmp_path)
     world = build_service_world(url)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select
 
 from prakerja.db import make_engine
 from prakerja.migrate import upgrade
@@ -15,7 +12,6 @@ from prakerja.models import Participant
 from prakerja_api.keys import create_key
 from recommender.features import load_dataset
 
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 WORLD_PARTICIPANTS = 200
 
 
@@ -34,28 +30,9 @@ class ServiceWorld:
         return create_key(self.engine, role, participant_id=participant_id, rate_limit_per_minute=rate_limit).secret
 
 
-def private_database(backend: str, folder) -> tuple[str, callable]:
-    """(URL, cleanup) of a new empty database of ``backend``."""
-    if backend == "sqlite":
-        return f"sqlite:///{folder / f'service-{uuid.uuid4().hex[:6]}.db'}", lambda: None
-    admin_url = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)).set(drivername="postgresql+psycopg")
-    name = f"prakerja_svc_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return admin_url.set(database=name).render_as_string(hide_password=False), drop
-
-
 def build_service_world(url: str) -> ServiceWorld:
     """Reference data, a demo world, a popularity run and a promoted blend run."""
     from prakerja.bootstrap import initialise
-    from recommender.dataset import Dataset
     from recommender.models import make_model
     from recommender.registry import record_run
 

@@ -20,7 +20,7 @@ from tests.service.service_world_builder import build_service_world
 
 
 @pytest.fixture(scope="module")
-def fuzz_world(tmp_path_factory, service_artifacts):
+def fuzz_world(tmp_path_factory, artifact_dir):
     world = build_service_world(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}")
     keys = {role: create_key(world.engine, role, rate_limit_per_minute=1_000_000).secret
             for role in ("partner", "manager", "researcher")}

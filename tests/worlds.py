@@ -1,0 +1,129 @@
+"""The test worlds, each built once per session: private databases, demo worlds and trained models.
+
+A pytest plugin, registered for every folder by ``pytest_plugins`` in
+tests/conftest.py:
+
+* :func:`private_database`: the one way a test gets an empty database of its
+  own (a SQLite file, or a PostgreSQL database created and later dropped);
+* ``demo_worlds`` (session): :meth:`DemoWorlds.get` builds a calibrated demo
+  world (reference data + ``prakerja init --demo``) once per backend, size and
+  seed, and :meth:`DemoWorlds.model` fits a model on it once per parameters.
+  Tests only read these worlds; a test that writes copies or builds its own;
+* ``artifact_dir`` (session): model artifacts in a temporary folder, the
+  environment restored by pytest's MonkeyPatch at the end.
+
+Sizes are shared on purpose: :data:`SMALL` for page, path and service checks,
+:data:`MEDIUM` where a model must learn real signal.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from prakerja.db import make_engine
+from prakerja.migrate import upgrade
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+#: (participants, seed) of the shared demo worlds.
+SMALL = (400, 11)
+MEDIUM = (2_000, 11)
+
+
+def pg_admin_url():
+    """The PostgreSQL server of the tests (``TEST_DATABASE_URL``), with the psycopg 3 driver."""
+    return make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)).set(drivername="postgresql+psycopg")
+
+
+def private_database(backend: str, folder: Path, prefix: str = "prakerja_t") -> tuple[str, callable]:
+    """(URL, drop) of a new empty database of ``backend`` ("sqlite" or "postgres"); ``drop()`` removes it."""
+    if backend == "sqlite":
+        return f"sqlite:///{Path(folder) / f'{prefix}-{uuid.uuid4().hex[:6]}.db'}", lambda: None
+    admin_url = pg_admin_url()
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # the suite must run on PostgreSQL: say so plainly
+        pytest.fail(f"PostgreSQL at {admin_url.render_as_string()} is not reachable ({exc}); start it or set TEST_DATABASE_URL")
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@dataclass
+class DemoWorld:
+    """A generated demo world in a database of its own (read-only for tests)."""
+
+    url: str
+    engine: Engine
+    participants: int
+    seed: int
+    models: dict = field(default_factory=dict)
+
+
+class DemoWorlds:
+    """Demo worlds and models built on first use and kept for the session."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._worlds: dict[tuple, DemoWorld] = {}
+        self._drops: list = []
+
+    def get(self, backend: str = "sqlite", size: tuple[int, int] = SMALL) -> DemoWorld:
+        """The demo world of ``size`` ((participants, seed)) on ``backend``, built once."""
+        key = (backend, *size)
+        if key not in self._worlds:
+            from prakerja.bootstrap import initialise
+
+            url, drop = private_database(backend, self.folder, "prakerja_demo")
+            self._drops.append(drop)
+            engine = make_engine(url)
+            upgrade(engine)
+            initialise(engine, demo=True, participants=size[0], seed=size[1])
+            self._worlds[key] = DemoWorld(url, engine, *size)
+        return self._worlds[key]
+
+    def model(self, world: DemoWorld, algorithm: str, **params):
+        """``algorithm`` with ``params`` fitted on the whole ``world``, once per world and parameters."""
+        key = (algorithm, repr(sorted(params.items())))
+        if key not in world.models:
+            from recommender.features import load_dataset
+            from recommender.models import make_model
+
+            world.models[key] = make_model(algorithm, **params).fit(load_dataset(world.engine))
+        return world.models[key]
+
+    def close(self) -> None:
+        for world in self._worlds.values():
+            world.engine.dispose()
+        for drop in self._drops:
+            drop()
+
+
+@pytest.fixture(scope="session")
+def demo_worlds(tmp_path_factory):
+    """The session's :class:`DemoWorlds`."""
+    worlds = DemoWorlds(tmp_path_factory.mktemp("demo-worlds"))
+    yield worlds
+    worlds.close()
+
+
+@pytest.fixture(scope="session")
+def artifact_dir(tmp_path_factory):
+    """PRAKERJA_ARTIFACT_DIR in a temporary folder for the whole session (restored afterwards)."""
+    folder = tmp_path_factory.mktemp("models")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRAKERJA_ARTIFACT_DIR", str(folder))
+        yield folder
