@@ -144,9 +144,44 @@ class Recommendation(ApiModel):
     explanation: Explanation
 
 
+ReachKind = Literal["commute", "province", "anywhere", "remote"]
+ReachScope = Literal["commute", "province", "anywhere", "remote"]
+
+
+class ReachOut(ApiModel):
+    """How far the participant will go for work."""
+
+    kind: ReachKind = Field(description="commute: within commute_km of home; province; anywhere; remote: remote work only.")
+    commute_km: int = Field(description="Commuting distance for kind 'commute' (km between regency centres).")
+    chosen: bool = Field(description="False: the default from the participant's home regency.")
+
+
+class ReachIn(ApiModel):
+    """A participant's new reach; kind null returns to the default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ReachKind | None
+    commute_km: int | None = Field(None, ge=1, le=500, description="Only for kind 'commute' (default by home regency).")
+
+
+class ReachAnswer(ApiModel):
+    participant: str
+    reach: ReachOut
+
+
 class RecommendationList(ApiModel):
     participant: str = Field(description="The id (participant keys) or pseudonym (researcher keys) asked for.")
     model_run_id: int | None = Field(description="The model run that ranked these; null for the content fallback.")
+    data_as_of: dt.date = Field(description="The day the list is judged at: vacancies open then (\"Data per ...\").")
+    reach: ReachOut
+    scope_shown: ReachScope | None = Field(
+        description="The scope the list shows: the reach itself or a widening of it; null when a place filter of the query decided."
+    )
+    notice: str | None = Field(
+        description="What the list did (widened: \"Tidak ada lowongan dalam 25 km; ...\") or why it is empty, in Bahasa Indonesia."
+    )
+    empty_reason: Literal["no_active_vacancies", "filters", "all_acted_on"] | None
     recommendations: list[Recommendation]
 
 

@@ -1,4 +1,4 @@
-"""/v1/participants/{id}/...: recommendations, feedback, next training."""
+"""/v1/participants/{id}/...: recommendations, feedback, next training, reach."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from recommender.feedback import record_feedback
 from recommender.filters import ItemFilters
 from recommender.next_training import suggest_next_training
-from recommender.participant_list import MatchResult, rank_participant, read_for_list, read_for_list_async
+from recommender.participant_list import MatchList, MatchResult, rank_participant, read_for_list, read_for_list_async
+from recommender.reach import Reach
+from recommender.reach_preference import read_reach, save_reach
 from prakerja_api.auth import require, resolve_participant
 from prakerja_api.context import ServiceContext, service
 from prakerja_api.keys import KeyHolder
@@ -21,6 +23,9 @@ from prakerja_api.schemas import (
     FeedbackIn,
     FeedbackOut,
     NextTrainingOut,
+    ReachAnswer,
+    ReachIn,
+    ReachOut,
     RecommendationList,
     RecommendationQuery,
     as_utc,
@@ -83,7 +88,12 @@ def recommendation(result: MatchResult) -> dict:
     }
 
 
-def recommendation_list_json(label: str, model_run_id: int | None, results: list[MatchResult]) -> bytes:
+def reach_json(reach: Reach) -> dict:
+    """A :class:`ReachOut` as plain values."""
+    return {"kind": reach.kind, "commute_km": reach.commute_km, "chosen": reach.chosen}
+
+
+def recommendation_list_json(label: str, model_run_id: int | None, results: MatchList) -> bytes:
     """The JSON of a :class:`RecommendationList` of ``results``.
 
     A NaN or infinity (a value the recommender could not compute) is written
@@ -91,7 +101,16 @@ def recommendation_list_json(label: str, model_run_id: int | None, results: list
     in the participant's browser fails on the whole answer.
     """
     return pydantic_core.to_json(
-        {"participant": label, "model_run_id": model_run_id, "recommendations": [recommendation(r) for r in results]},
+        {
+            "participant": label,
+            "model_run_id": model_run_id,
+            "data_as_of": results.data_as_of.isoformat(),
+            "reach": reach_json(results.reach),
+            "scope_shown": None if results.shown is None else results.shown.scope,
+            "notice": results.notice,
+            "empty_reason": results.empty_reason,
+            "recommendations": [recommendation(r) for r in results],
+        },
         inf_nan_mode="null",
     )
 
@@ -171,3 +190,27 @@ def next_training(
         ),
     )
 
+
+
+@router.get("/{participant}/reach", response_model=ReachAnswer)
+def get_reach(participant: ParticipantPath, holder: Reader, context: Context) -> ReachAnswer:
+    """How far the participant will go for work (the default from their home regency until they choose)."""
+    who = resolve_participant(context, holder, participant)
+    return ReachAnswer(participant=who.label, reach=ReachOut(**reach_json(read_reach(context.engine, who.id))))
+
+
+@router.put("/{participant}/reach", response_model=ReachAnswer)
+def put_reach(
+    participant: ParticipantPath,
+    body: ReachIn,
+    holder: Annotated[KeyHolder, Depends(require("participant"))],
+    context: Context,
+) -> ReachAnswer:
+    """Set how far the participant will go for work (their own only); ``kind: null`` returns to the default.
+
+    The next recommendations use it at once (the participant's side is read fresh on every request).
+    """
+    who = resolve_participant(context, holder, participant)
+    commute_km = body.commute_km if body.kind == "commute" else None
+    reach = save_reach(context.engine, who.id, body.kind, commute_km)
+    return ReachAnswer(participant=who.label, reach=ReachOut(**reach_json(reach)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 
 from prakerja.models import Interaction
@@ -125,7 +127,10 @@ def test_the_answer_is_encoded_exactly_as_the_validated_response_model(service_w
     for pid in range(1, 30, 3):
         results = match_participant(service_world.engine, pid, ItemFilters(), 7)
         expected = RecommendationList.model_validate(
-            {"participant": str(pid), "model_run_id": 3, "recommendations": [
+            {"participant": str(pid), "model_run_id": 3, "data_as_of": results.data_as_of,
+             "reach": {"kind": results.reach.kind, "commute_km": results.reach.commute_km, "chosen": results.reach.chosen},
+             "scope_shown": results.shown.scope, "notice": results.notice, "empty_reason": results.empty_reason,
+             "recommendations": [
                 {**{k: v for k, v in r.to_dict().items() if k not in ("regency_name", "province_name", "model_run_id",
                                                                     "matched_skills", "missing_skills", "distance_km",
                                                                     "wage_before", "wage_gain", "contributions")},
@@ -139,3 +144,32 @@ def test_the_answer_is_encoded_exactly_as_the_validated_response_model(service_w
         assert recommendation_list_json(str(pid), 3, results) == expected
         compared += len(results)
     assert compared > 20
+
+
+def test_a_participant_reads_and_sets_their_own_reach_and_the_list_follows_it(service_world, service_client):
+    pid, pseudonym = service_world.participants[7]
+    other, _ = service_world.participants[8]
+    own = {"X-API-Key": service_world.key("participant", participant_id=pid)}
+    first = service_client.get(f"/v1/participants/{pid}/reach", headers=own)
+    assert first.status_code == 200, first.text
+    assert first.json()["reach"]["kind"] == "commute" and first.json()["reach"]["chosen"] is False
+    listed = recommendations(service_client, pid, own["X-API-Key"], k=5).json()
+    assert listed["data_as_of"] == dt.datetime.now(dt.UTC).date().isoformat()
+    assert listed["reach"] == first.json()["reach"] and listed["scope_shown"] in ("commute", "province", "anywhere")
+    try:
+        put = service_client.put(f"/v1/participants/{pid}/reach", json={"kind": "province"}, headers=own)
+        assert put.status_code == 200, put.text
+        assert put.json()["reach"] == {"kind": "province", "commute_km": first.json()["reach"]["commute_km"], "chosen": True}
+        after = recommendations(service_client, pid, own["X-API-Key"], k=5).json()
+        assert after["reach"]["kind"] == "province" and after["scope_shown"] in ("province", "anywhere")
+        research = {"X-API-Key": service_world.key("researcher")}
+        assert service_client.get(f"/v1/participants/{pseudonym}/reach", headers=research).json()["reach"]["kind"] == "province"
+        assert service_client.put(f"/v1/participants/{pseudonym}/reach", json={"kind": "anywhere"}, headers=research).status_code == 403
+        assert service_client.put(f"/v1/participants/{other}/reach", json={"kind": "anywhere"}, headers=own).status_code == 403
+        bad = service_client.put(f"/v1/participants/{pid}/reach", json={"kind": "moon"}, headers=own)
+        assert bad.status_code == 422 and bad.json()["error"] == "invalid_input"
+        far = service_client.put(f"/v1/participants/{pid}/reach", json={"kind": "commute", "commute_km": 9000}, headers=own)
+        assert far.status_code == 422
+    finally:
+        reset = service_client.put(f"/v1/participants/{pid}/reach", json={"kind": None}, headers=own)
+    assert reset.status_code == 200 and reset.json()["reach"] == first.json()["reach"]
