@@ -99,11 +99,19 @@ def recommend(
     if fmt == "json":
         payload = {
             "participant_id": participant_id,
+            "data_as_of": results.data_as_of.isoformat(),
+            "reach": None if results.reach is None else results.reach.__dict__,
+            "scope_shown": None if results.shown is None else results.shown.scope,
+            "notice": results.notice,
+            "empty_reason": results.empty_reason,
             "recommendations": [r.to_dict() for r in results],
             "next_training": None if advice is None else advice.__dict__,
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return
+    console.print(f"Data per {results.data_as_of:%d-%m-%Y}", highlight=False)
+    if results.notice:
+        console.print(results.notice, highlight=False)
     for r in results:
         place = r.regency_name or r.province_name or "remote / national"
         distance = "" if r.distance_km is None else f" · {r.distance_km:.0f} km"
@@ -119,8 +127,6 @@ def recommend(
             console.print(f"   wage before {rupiah(r.wage_before)}, gain {gain}", highlight=False)
         reasons = ", ".join(f"{name} ({value:+.3f})" for name, value in r.contributions[:3])
         console.print(f"   model: {reasons or '-'}", highlight=False)
-    if not results:
-        console.print("no vacancy passes these filters")
     if advice is not None:
         console.print(f"next training: {advice.title} ({advice.provider}) unlocks {advice.unlocks} more vacancies")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import os
 import subprocess
@@ -48,9 +50,11 @@ def test_train_recommend_score_all(run):
     assert first["model_run_id"] == 1 and first["matched_skills"] and first["contributions"]
     assert run.world.vacancies[first["vacancy_id"]] == "welder"
     assert payload["next_training"]["unlocks"] > 0
+    assert payload["data_as_of"] == dt.datetime.now(dt.UTC).date().isoformat() and payload["reach"]["kind"] == "commute"
 
     table = run("recommend", "1", "--k", "2", "--province-only")
     assert table.returncode == 0 and "1. " in table.stdout and "matched skills" in table.stdout
+    assert f"Data per {dt.datetime.now(dt.UTC).date():%d-%m-%Y}" in table.stdout
 
     scored = run("score-all", "--k", "3")
     assert scored.returncode == 0, scored.stderr
