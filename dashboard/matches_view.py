@@ -41,6 +41,48 @@ def filters_from_form(lang: str):
     )
 
 
+REACH_KINDS = vocab.REACH_KINDS
+
+
+def reach_form(engine: Engine, participant_id: int, lang: str) -> None:
+    """The participant's reach (how far they will go for work), read and saved through ``recommender.reach_preference``."""
+    from recommender.reach_preference import read_reach, save_reach
+
+    reach = read_reach(engine, participant_id)
+    with st.expander(t("reach_title", lang), expanded=False):
+        left, right = st.columns(2)
+        kind = left.selectbox(t("reach_kind", lang), REACH_KINDS, index=REACH_KINDS.index(reach.kind),
+                              format_func=lambda k: t(f"reach_{k}", lang), key="reach_kind")
+        km = right.number_input(t("reach_km", lang), min_value=1, max_value=500, value=int(reach.commute_km), step=5,
+                                key="reach_km", disabled=kind != "commute")
+        if not reach.chosen:
+            st.caption(t("reach_is_default", lang))
+        if st.button(t("reach_save", lang), key="reach_save"):
+            save_reach(engine, participant_id, kind, int(km) if kind == "commute" else None)
+            st.toast(t("reach_saved", lang))
+            st.rerun()
+
+
+def list_notice(results, lang: str) -> str | None:
+    """What the list did (widened its scope) or why it is empty, in the reader's language; None when nothing needs saying."""
+    if results.empty_reason == "no_active_vacancies":
+        seen = formatting.long_date(results.newest_sighting, lang) if results.newest_sighting else "-"
+        return t("empty_no_active_vacancies", lang, date=formatting.long_date(results.data_as_of, lang), seen=seen)
+    if results.empty_reason:
+        return t(f"empty_{results.empty_reason}", lang)
+    if results.widened:
+        return t("list_widened", lang, nothing=_scope_text("scope_empty_", results.asked, lang),
+                 showing=_scope_text("scope_shown_", results.shown, lang))
+    return None
+
+
+def _scope_text(prefix: str, step, lang: str) -> str:
+    """The message of a reach step ("scope_empty_commute" takes the distance)."""
+    if step.scope == "commute":
+        return t(prefix + step.scope, lang, km=f"{step.km:g}")
+    return t(prefix + step.scope, lang)
+
+
 def _place(result, lang: str) -> str:
     for place in (result.regency_name, result.province_name):
         if isinstance(place, str) and place.strip():

@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard.errors import report_failure
 from dashboard.i18n import t
-from dashboard.matches_view import FEEDBACK_KINDS, filters_from_form, give_feedback, render_card
+from dashboard import formatting
+from dashboard.matches_view import FEEDBACK_KINDS, filters_from_form, give_feedback, list_notice, reach_form, render_card
 from dashboard.queries.lookups import english_skill_names
 from dashboard.queries.participant import saved_vacancies
 from dashboard.session import cached, engine, page_header
@@ -13,6 +14,7 @@ from prakerja.errors import UserError
 from recommender.participant_list import match_participant
 
 account, lang = page_header("page_matches", ("participant",))
+reach_form(engine(), account.participant_id, lang)
 filters = filters_from_form(lang)
 try:
     with st.spinner(t("loading_matches", lang)):
@@ -20,8 +22,10 @@ try:
 except UserError as exc:
     report_failure(exc, lang, "recommender_unavailable")
     st.stop()
-if not results:
-    st.info(t("no_matches", lang))
+st.caption(t("data_as_of_day", lang, date=formatting.long_date(results.data_as_of, lang)))
+notice = list_notice(results, lang)
+if notice:
+    st.info(notice)
 saved = saved_vacancies(engine(), account.participant_id)
 saved_ids = set(saved["vacancy_id"].astype(int))
 english_names = cached(english_skill_names)

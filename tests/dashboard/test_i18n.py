@@ -13,6 +13,7 @@ from dashboard.navigation import ROLE_PAGES, SIGN_IN
 from dashboard.queries.outcomes import DIMENSIONS, FUNNEL_STEPS
 from dashboard.queries.providers import LEVELS
 from prakerja import vocab
+from recommender.participant_list import EMPTY_EXCLUDED, EMPTY_FILTERS, EMPTY_NO_ACTIVE
 
 SOURCE = Path(i18n.__file__).resolve().parent
 ROOT = SOURCE.parent
@@ -44,7 +45,9 @@ def test_keys_built_from_vocabularies_exist():
     families = {
         "dim_": DIMENSIONS, "step_": FUNNEL_STEPS, "etype_": vocab.EMPLOYMENT_TYPES, "feedback_": FEEDBACK_KINDS,
         "feedback_done_": FEEDBACK_KINDS, "job_": KINDS, "state_": (RUNNING, FINISHED, FAILED), "role_": DASHBOARD_ROLES,
-        "level_": LEVELS, "mode_": vocab.COURSE_MODES,
+        "level_": LEVELS, "mode_": vocab.COURSE_MODES, "reach_": vocab.REACH_KINDS,
+        "scope_empty_": vocab.REACH_KINDS, "scope_shown_": vocab.REACH_KINDS,
+        "empty_": (EMPTY_NO_ACTIVE, EMPTY_FILTERS, EMPTY_EXCLUDED),
     }
     missing = [prefix + value for prefix, values in families.items() for value in values if not i18n.has_message(prefix + value)]
     assert missing == []
