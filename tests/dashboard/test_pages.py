@@ -231,7 +231,8 @@ def test_fairness_page_reads_a_finished_evaluation_and_flags_gaps(demo_env):
     try:
         at = open_app(accounts(demo_env)["researcher"], "fairness")
         assert_clean(at)
-        assert [w.value for w in at.warning] == [t("gaps_found", groups="F, M")]
+        # F's gap is real but F is hidden (see below), so only M is named, and in words
+        assert [w.value for w in at.warning] == [t("gaps_found", groups=t("group_M"))]
         table = at.dataframe[-2].value
         # X (5) is hidden, and F (40) with it: user shares give the total, so 100 - 55 would give X's 5
         assert table[t("participants")].tolist() == [t("suppressed_cell"), "55", t("suppressed_cell")]
@@ -251,6 +252,10 @@ def test_researcher_inspects_by_pseudonym_only(demo_env):
     assert at.dataframe, ([i.value for i in at.info], [m.value for m in at.markdown], [c.value for c in at.caption])
     table = at.dataframe[0].value
     assert len(table) == 10 and table[t("score")].notna().all()
+    why = table[t("why_fits")].tolist()
+    assert all(text.strip() for text in why), why  # every row says why, even when no skill matched
+    assert not any("declared at registration" in text for text in why)  # the source in the reader's language
+    assert all(text.strip() and text != "–" for text in table[t("contributions")])
     at.text_input[0].input("tidak-ada").run()
     assert [e.value for e in at.error] == [t("unknown_pseudonym", pseudonym="tidak-ada")]
 
