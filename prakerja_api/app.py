@@ -17,6 +17,8 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from prakerja_api import errors
+from prakerja_api.auth_failures import DEFAULT_LIMIT as DEFAULT_FAILED_AUTH_LIMIT
+from prakerja_api.auth_failures import FailedAuthLimiter
 from prakerja_api.connection_checks import install_checkout_check
 from prakerja_api.context import ServiceContext
 from prakerja_api.metrics import MetricsMiddleware
@@ -52,6 +54,7 @@ def create_app(
     revocation_check_seconds: float = 2.0,
     warm: bool = True,
     threads: int | None = None,
+    failed_auth_per_minute: int = DEFAULT_FAILED_AUTH_LIMIT,
 ) -> FastAPI:
     """The service on ``engine`` (a migrated database).
 
@@ -65,6 +68,9 @@ def create_app(
         How often the worker reads which keys are revoked (a revoked key is refused within this time).
     warm
         Load the model and catalogue at startup (the default) rather than on the first request.
+    failed_auth_per_minute
+        Failed authentications one client address may make in a minute before
+        its unknown keys are refused with 429 (per worker; :mod:`prakerja_api.auth_failures`).
     threads
         At most this many requests run their (synchronous) route code at once
         in this worker; the others wait in the event loop, not in threads
@@ -72,7 +78,8 @@ def create_app(
     """
     install_checkout_check(engine)
     context = ServiceContext(engine=engine, cache=BackgroundModelCache(check_seconds=check_seconds),
-                             key_cache_seconds=key_cache_seconds, revocation_check_seconds=revocation_check_seconds)
+                             key_cache_seconds=key_cache_seconds, revocation_check_seconds=revocation_check_seconds,
+                             auth_failures=FailedAuthLimiter(failed_auth_per_minute))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):

@@ -8,9 +8,10 @@ Roles (``prakerja.vocab.ROLES``):
 * researcher: model runs (list, promote); any participant's recommendations
   and next training, addressed by pseudonym only; vacancies.
 
-401 without a key or with a bad or revoked one, 403 outside the role, 429 with
-Retry-After when the key exceeds its per-minute limit (per worker, see
-:mod:`prakerja_api.ratelimit`).
+401 without a key or with a bad, expired or revoked one, 403 outside the role,
+429 with Retry-After when the key exceeds its per-minute limit (per worker, see
+:mod:`prakerja_api.ratelimit`) or when the client's address has failed to
+authenticate too often in the last minute (:mod:`prakerja_api.auth_failures`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 from sqlalchemy import select
@@ -35,6 +36,7 @@ api_key_header = APIKeyHeader(
 
 
 async def caller(
+    request: Request,
     key: Annotated[str | None, Security(api_key_header)],
     context: Annotated[ServiceContext, Depends(service)],
 ) -> KeyHolder:
@@ -48,9 +50,18 @@ async def caller(
         raise ApiError(401, f"missing API key: send it in the {API_KEY_HEADER} header", {"WWW-Authenticate": "ApiKey"})
     holder = context.cached_holder(key)
     if holder is None:
+        address = request.client.host if request.client else "unknown"
+        blocked = context.auth_failures.blocked(address)
+        if blocked is not None:  # refused before the key is read from the database
+            raise ApiError(
+                429,
+                f"too many failed authentications from this address; retry in {blocked:.0f} s",
+                {"Retry-After": context.auth_failures.retry_after_header(blocked)},
+            )
         holder = await run_in_threadpool(context.holder, key)
-    if holder is None:
-        raise ApiError(401, "invalid or revoked API key", {"WWW-Authenticate": "ApiKey"})
+        if holder is None:
+            context.auth_failures.record(address)
+            raise ApiError(401, "invalid, expired or revoked API key", {"WWW-Authenticate": "ApiKey"})
     wait = context.limiter.acquire(holder.prefix, holder.rate_limit_per_minute)
     if wait is not None:
         raise ApiError(

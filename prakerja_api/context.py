@@ -10,6 +10,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from prakerja_api.async_reads import AsyncReadPool
+from prakerja_api.auth_failures import FailedAuthLimiter
 from prakerja_api.keys import KeyHolder, hash_key, revoked_prefixes, verify_key
 from prakerja_api.ratelimit import SlidingWindowLimiter
 from prakerja_api.serving import BackgroundModelCache
@@ -39,6 +40,7 @@ class ServiceContext:
     engine: Engine
     cache: BackgroundModelCache
     limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
+    auth_failures: FailedAuthLimiter = field(default_factory=FailedAuthLimiter)
     key_cache_seconds: float = 300.0
     revocation_check_seconds: float = 2.0
     compute_slots: int = 2
@@ -83,7 +85,7 @@ class ServiceContext:
         cached = self._cached(digest, now, self.revoked_prefixes(now))
         if cached is not None:
             return cached
-        holder = verify_key(self.engine, key)
+        holder = verify_key(self.engine, key)  # None for an expired key, as for a revoked one
         with self._keys_lock:
             if holder is None:
                 self._keys.pop(digest, None)
@@ -96,7 +98,7 @@ class ServiceContext:
     def _cached(self, digest: str, now: float, revoked: frozenset[str]) -> KeyHolder | None:
         """The cached holder of a key digest while its time lasts and its prefix is not in ``revoked``."""
         cached = self._keys.get(digest)
-        if cached is not None and cached[1] > now and cached[0].prefix not in revoked:
+        if cached is not None and cached[1] > now and cached[0].prefix not in revoked and not cached[0].expired():
             return cached[0]
         return None
 

@@ -38,7 +38,8 @@ def role_for(method: str, path: str) -> str:
 
 def test_api_conforms_to_its_schema(fuzz_world):
     world, keys = fuzz_world
-    app = create_app(world.engine, check_seconds=3600, key_cache_seconds=60)
+    # schemathesis sends bad keys on purpose (and expects 401): the per-address limit on them is tested elsewhere
+    app = create_app(world.engine, check_seconds=3600, key_cache_seconds=60, failed_auth_per_minute=1_000_000)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     tested = []
     for result in schema.get_all_operations():
