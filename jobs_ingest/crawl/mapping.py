@@ -127,8 +127,8 @@ def text_of(value: Any, *, keep_lines: bool = False) -> str | None:
     if isinstance(value, str):
         text = value.strip() if keep_lines else " ".join(value.split())
         return text or None
-    if isinstance(value, numbers.Number):
-        return _number_text(value)
+    if isinstance(value, numbers.Number):  # a board's NaN or Infinity (JSON-LD parsed by Python) is no text
+        return _number_text(value) if math.isfinite(value) else None
     if isinstance(value, dict):
         for key in ("name", "value", "@value", "codeValue", "text"):
             text = text_of(value.get(key), keep_lines=keep_lines)
@@ -267,7 +267,9 @@ def _is_telecommute(location_type: Any) -> bool:
 def _amount(value: Any) -> str | None:
     """A salary figure as plain digits ("4500000"); strings that are not plain numbers pass unchanged."""
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        return _number_text(value)
+        if value != value:  # NaN: no amount at all
+            return None
+        return _number_text(value) if math.isfinite(value) else "Infinity"  # the salary parser calls it absurd
     text = text_of(value)
     if text is None:
         return None

@@ -117,6 +117,30 @@ def test_missing_values_are_null_not_nan(ingest_engine, ingest_now, ingest_norma
     assert rows == [(None, None, None), (None, None, None)]
 
 
+def test_a_crawled_nan_is_null_not_nan(ingest_engine, ingest_now, ingest_normalizer):
+    """JSON-LD read by Python turns a board's NaN into float('nan'): it must not become the company "nan"."""
+    job = {"@type": "JobPosting", "title": "Kurir", "url": "https://board.example/l/1", "hiringOrganization": float("nan"),
+           "employmentType": float("nan"), "datePosted": "2024-08-20",
+           "baseSalary": {"currency": "IDR", "value": {"value": float("nan"), "unitText": "MONTH"}}}
+    crawled = to_raw_posting(FoundPosting(job, "json-ld"), source="contoh", page_url="https://board.example/l/1")
+    report = ingest_postings(ingest_engine, [crawled], source="contoh", kind="crawl", location=None, now=ingest_now,
+                             normalizer=ingest_normalizer)
+    assert report.created == 1
+    with ingest_engine.connect() as connection:
+        row = connection.execute(select(Vacancy.company, Vacancy.employment_types, Vacancy.salary_text)).one()
+    assert tuple(row) == (None, None, None)
+
+
+def test_nul_bytes_in_quarantined_values_are_stored_on_both_databases(ingest_engine, ingest_now, ingest_normalizer, tmp_path):
+    """A rejected value is quoted in the quarantine reason: a NUL in it must not fail PostgreSQL's text."""
+    path = tmp_path / "contoh.csv"
+    write_csv(path, [id_jobs_row(1), id_jobs_row(2, first_seen="kemarin\x00sore"), id_jobs_row(3, job_location="Makati\x00 City"),
+                     id_jobs_row(4, job_url="javascript:\x00alert(1)")])
+    report = ingest_file(ingest_engine, path, ingest_now, ingest_normalizer)
+    assert (report.created, report.quarantined) == (1, 3)
+    assert not any("\x00" in reason for reason in quarantine_reasons(ingest_engine))
+
+
 def test_nul_bytes_are_stripped_the_same_on_both_databases(ingest_engine, ingest_now, ingest_normalizer, tmp_path):
     path = tmp_path / "contoh.csv"
     write_csv(path, [id_jobs_row(1, job_title="Staf\x00 Gudang", company="PT\x00 Maju", job_location="Sidoarjo\x00 Regency")])
