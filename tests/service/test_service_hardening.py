@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text, update
 
-from prakerja.db import transaction
+from prakerja.db import make_engine, transaction
 from prakerja.models import Vacancy, VacancySource
 from prakerja.reference.loader import load_reference
 from prakerja_api.app import create_app
@@ -189,7 +189,8 @@ def test_after_the_server_drops_every_connection_no_request_fails(service_world)
     pid, _ = service_world.participants[7]
     participant = {"X-API-Key": service_world.key("participant", participant_id=pid)}
     manager = {"X-API-Key": service_world.key("manager")}
-    app = create_app(service_world.engine, check_seconds=3600, key_cache_seconds=0, revocation_check_seconds=0)
+    served = make_engine(service_world.url, pre_ping=False)  # as `prakerja serve` builds it: no round trip per checkout
+    app = create_app(served, check_seconds=3600, key_cache_seconds=0, revocation_check_seconds=0)
     with TestClient(app) as client:
         for _ in range(3):  # fill both pools
             assert client.get(f"/v1/participants/{pid}/recommendations", headers=participant).status_code == 200
@@ -210,4 +211,5 @@ def test_after_the_server_drops_every_connection_no_request_fails(service_world)
         for _ in range(5):
             answers.append(client.get(f"/v1/participants/{pid}/recommendations", headers=participant).status_code)
             answers.append(client.get("/v1/vacancies?limit=2", headers=manager).status_code)
+    served.dispose()
     assert answers == [200] * 10
