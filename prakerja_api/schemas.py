@@ -126,6 +126,13 @@ class Explanation(ApiModel):
     wage_before: int | None
     wage_gain: int | None
     contributions: list[Contribution] = Field(description="The model's own largest score shares.")
+    connected: bool | None = Field(
+        description="Asks for a skill, occupation or course of the participant's; null when the model does not say."
+    )
+    similar_applicants: int | None = Field(description="Participants like this one who applied to it.")
+    chosen_by_similar_applicants: bool = Field(
+        description="Not connected, but ranked because enough similar participants applied (\"dipilih karena peserta serupa melamar\")."
+    )
 
 
 class Recommendation(ApiModel):

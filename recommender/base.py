@@ -119,6 +119,10 @@ class Recommender:
         """The model's own ``top`` largest score shares, per item row, of the first user's score (largest first)."""
         return self._score_terms(users, items, np.asarray(item_rows, dtype=np.int64), top)
 
+    def grounds(self, users: Any, items: Any, item_rows) -> Any:
+        """The first user's :class:`~recommender.sides.Grounds` for ``item_rows`` (None: the model does not say)."""
+        return None
+
     def catalogue_side(self, dataset: Dataset) -> Any:
         """:meth:`item_side` of ``dataset``'s items, kept for the feature object it was built from (held, so never confused)."""
         with self._cache_lock():

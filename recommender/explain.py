@@ -32,6 +32,9 @@ class Explanation:
     wage_before: int | None = None
     wage_gain: int | None = None
     contributions: list[tuple[str, float]] = field(default_factory=list)
+    connected: bool | None = None  # asks for something the participant holds (None: the model does not say)
+    similar_applicants: int | None = None  # participants like this one who applied to it
+    chosen_by_similar_applicants: bool = False  # unconnected, ranked on the evidence of similar applicants
 
 
 # ---------------------------------------------------------------------- skills, place, wage
@@ -112,11 +115,17 @@ def explain(engine: Engine, index, participant, user_side, item_rows, *, top: in
     user = Place(participant.latitude, participant.longitude)
     items = index.items
     terms = index.model.score_terms(user_side, index.item_side, item_rows, top) if len(item_rows) else []
+    grounds = index.model.grounds(user_side, index.item_side, item_rows) if len(item_rows) else None
     vacancy_ids = index.catalogue.item_id_map.external_ids[item_rows]
     out = []
     for position, (item_row, vacancy_id) in enumerate(zip(item_rows.tolist(), vacancy_ids.tolist())):
         item = Place(items.latitude[item_row], items.longitude[item_row], items.remote[item_row], items.salary_min[item_row], items.salary_max[item_row])
         explanation = reasons(held, index.display.skills.get(vacancy_id, []), wage_before, user, item)
         explanation.contributions = rounded(terms[position])
+        if grounds is not None:
+            explanation.connected = bool(grounds.connected[position])
+            explanation.similar_applicants = int(grounds.similar_applicants[position])
+            explanation.chosen_by_similar_applicants = (not explanation.connected
+                                                        and explanation.similar_applicants >= grounds.evidence_needed)
         out.append(explanation)
     return out

@@ -59,6 +59,9 @@ class MatchResult:
     wage_gain: int | None = None
     contributions: list[tuple[str, float]] = field(default_factory=list)
     model_run_id: int | None = None
+    connected: bool | None = None
+    similar_applicants: int | None = None
+    chosen_by_similar_applicants: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values."""
@@ -240,4 +243,7 @@ def _result(fields: dict, vacancy_id: int, score, rank, why: Explanation, run_id
         wage_gain=why.wage_gain,
         contributions=why.contributions,
         model_run_id=run_id,
+        connected=why.connected,
+        similar_applicants=why.similar_applicants,
+        chosen_by_similar_applicants=why.chosen_by_similar_applicants,
     )

@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Engine, select
 
 from prakerja.db import reading
 from prakerja.models import Interaction
+from recommender.attributes import UserAttr
 from recommender.dataset import Entities, Features
 from recommender.features import (
     declared_skills_query,
@@ -54,8 +56,10 @@ class ParticipantRows:
     reach: Reach
 
     def entities(self) -> Entities:
-        """The participant as a model's user side reads them (the same row a batch of participants holds)."""
-        return Entities(np.array([self.participant_id], dtype=np.int64), self.features)
+        """The participant as a model's user side reads them (the same row and place a batch of participants holds)."""
+        place = pd.DataFrame({UserAttr.Regency: [self.regency], UserAttr.Province: [self.province],
+                              UserAttr.Latitude: [float(self.latitude)], UserAttr.Longitude: [float(self.longitude)]})
+        return Entities(np.array([self.participant_id], dtype=np.int64), self.features, place)
 
 
 def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applied", "dismissed")) -> ParticipantRows | None:

@@ -24,7 +24,7 @@ import numpy as np
 
 from recommender.dataset import Entities
 
-__all__ = ["Entities", "IdSide", "ItemSide"]
+__all__ = ["Entities", "Grounds", "IdSide", "ItemSide"]
 
 
 class ItemSide(Protocol):
@@ -42,3 +42,18 @@ class IdSide:
 
     def take(self, rows: np.ndarray) -> "IdSide":
         return IdSide(self.ids[np.asarray(rows, dtype=np.int64)])
+
+
+@dataclass(frozen=True)
+class Grounds:
+    """Why each of one user's items may stand where it does, beyond the score (what explanations show).
+
+    ``connected[i]``: the item asks for something the user holds (a skill, a
+    related occupation, a word of a completed course); ``similar_applicants[i]``:
+    participants like this one who applied to it; ``evidence_needed``: how
+    many make an unconnected item rank among the connected ones.
+    """
+
+    connected: np.ndarray
+    similar_applicants: np.ndarray
+    evidence_needed: int

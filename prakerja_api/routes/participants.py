@@ -84,6 +84,9 @@ def recommendation(result: MatchResult) -> dict:
             "wage_before": result.wage_before,
             "wage_gain": result.wage_gain,
             "contributions": [{"feature": name, "value": value} for name, value in result.contributions],
+            "connected": result.connected,
+            "similar_applicants": result.similar_applicants,
+            "chosen_by_similar_applicants": result.chosen_by_similar_applicants,
         },
     }
 

@@ -6,13 +6,12 @@ from prakerja.errors import UserError
 from recommender.base import Recommender
 from recommender.models.blend import Blend
 from recommender.models.content import ContentSimilarity
+from recommender.models.grounded import BASE_MODELS, Grounded
 from recommender.models.lightfm_hybrid import LightFMHybrid
 from recommender.models.popularity import Popularity
 from recommender.models.random_baseline import Random
 
-MODEL_CLASSES: dict[str, type[Recommender]] = {
-    cls.algorithm: cls for cls in (LightFMHybrid, ContentSimilarity, Popularity, Random, Blend)
-}
+MODEL_CLASSES: dict[str, type[Recommender]] = {**BASE_MODELS, Grounded.algorithm: Grounded}
 
 
 def make_model(algorithm: str, **params) -> Recommender:
@@ -27,4 +26,4 @@ def make_model(algorithm: str, **params) -> Recommender:
         raise UserError(f"bad parameters for {algorithm}: {exc}") from None
 
 
-__all__ = ["Blend", "ContentSimilarity", "LightFMHybrid", "MODEL_CLASSES", "Popularity", "Random", "make_model"]
+__all__ = ["Blend", "ContentSimilarity", "Grounded", "LightFMHybrid", "MODEL_CLASSES", "Popularity", "Random", "make_model"]

@@ -26,7 +26,9 @@ def test_recommendations_carry_explanations_and_the_promoted_run(service_world, 
     first = items[0]
     assert first["title"] and first["vacancy_id"] > 0
     explanation = first["explanation"]
-    assert set(explanation) == {"matched_skills", "missing_skills", "distance_km", "wage_before", "wage_gain", "contributions"}
+    assert set(explanation) == {"matched_skills", "missing_skills", "distance_km", "wage_before", "wage_gain", "contributions",
+                                "connected", "similar_applicants", "chosen_by_similar_applicants"}
+    assert explanation["connected"] is None  # the promoted blend does not say; a grounded model does
     assert explanation["contributions"] and all({"feature", "value"} == set(c) for c in explanation["contributions"])
     assert any(r["explanation"]["distance_km"] is not None for r in items)
 
@@ -132,12 +134,15 @@ def test_the_answer_is_encoded_exactly_as_the_validated_response_model(service_w
              "recommendations": [
                 {**{k: v for k, v in r.to_dict().items() if k not in ("regency_name", "province_name", "model_run_id",
                                                                     "matched_skills", "missing_skills", "distance_km",
-                                                                    "wage_before", "wage_gain", "contributions")},
+                                                                    "wage_before", "wage_gain", "contributions", "connected",
+                                                                    "similar_applicants", "chosen_by_similar_applicants")},
                  "regency": r.regency_name, "province": r.province_name, "posted_at": r.posted_at,
                  "explanation": {"matched_skills": [{"skill": a, "source": b} for a, b in r.matched_skills],
                                  "missing_skills": r.missing_skills, "distance_km": r.distance_km,
                                  "wage_before": r.wage_before, "wage_gain": r.wage_gain,
-                                 "contributions": [{"feature": n, "value": v} for n, v in r.contributions]}}
+                                 "contributions": [{"feature": n, "value": v} for n, v in r.contributions],
+                                 "connected": r.connected, "similar_applicants": r.similar_applicants,
+                                 "chosen_by_similar_applicants": r.chosen_by_similar_applicants}}
                 for r in results]}
         ).model_dump_json().encode()
         assert recommendation_list_json(str(pid), 3, results) == expected
