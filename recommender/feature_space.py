@@ -1,7 +1,7 @@
 """A model's feature columns by name, and how feature rows are put into them.
 
 Training, batch scoring and serving one participant all turn feature rows into
-a model's columns here, with the same numpy operations on the CSR arrays
+a model's columns here, with the same numpy operations on the rows' entries
 whatever the number of rows: a participant's row becomes the same numbers on
 every path, and one row costs a few array operations instead of a pass over
 the whole vocabulary (the name -> column lookup is built once per model).
@@ -17,6 +17,33 @@ from recommender.dataset import Features, feature_family
 
 #: ``normalize`` values: each family block of a row sums to 1, each row sums to 1, raw values.
 NORMALIZATIONS = ("family", "rows", "none")
+
+
+class Entries:
+    """Rows of a feature space as (row, column, value) entries sorted by row, then column.
+
+    Every side is computed from these arrays, so its sums run in the same
+    order for one participant and for a batch.
+    """
+
+    def __init__(self, owner: np.ndarray, columns: np.ndarray, data: np.ndarray, n_rows: int, n_columns: int) -> None:
+        self.owner, self.columns, self.data = owner, columns, data
+        self.n_rows, self.n_columns = n_rows, n_columns
+
+    def csr(self) -> sp.csr_matrix:
+        """The entries as a CSR matrix."""
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(self.owner, minlength=self.n_rows))]).astype(np.int32)
+        return sp.csr_matrix((self.data, self.columns.astype(np.int32), indptr), shape=(self.n_rows, self.n_columns))
+
+    def scaled(self, factors: np.ndarray) -> "Entries":
+        """Each entry times the factor of its column."""
+        return Entries(self.owner, self.columns, (self.data * factors[self.columns]).astype(np.float32), self.n_rows, self.n_columns)
+
+    def unit_rows(self) -> "Entries":
+        """Rows scaled to unit length (empty rows stay empty)."""
+        norms = np.sqrt(np.bincount(self.owner, weights=self.data.astype(np.float64) ** 2, minlength=self.n_rows))
+        norms[norms == 0] = 1.0
+        return Entries(self.owner, self.columns, (self.data / norms[self.owner]).astype(np.float32), self.n_rows, self.n_columns)
 
 
 class FeatureSpace:
@@ -50,12 +77,12 @@ class FeatureSpace:
         """The column of each name (-1 for names this space does not have)."""
         return np.fromiter((self.lookup.get(n, -1) for n in names), dtype=np.int64, count=len(names))
 
-    def aligned(self, features: Features, ids: np.ndarray | None = None) -> sp.csr_matrix:
-        """``features`` in this space's columns (unknown names dropped), with the identity column first when asked."""
-        matrix = sp.csr_matrix(features.matrix, dtype=np.float32)
+    def entries(self, features: Features, ids: np.ndarray | None = None) -> Entries:
+        """``features`` in this space's columns (unknown names dropped, the identity column when asked), prepared."""
+        matrix = features.matrix
         n_rows = matrix.shape[0]
         columns = self.columns_of(features.names)[matrix.indices] if len(features.names) else np.zeros(0, np.int64)
-        data = matrix.data
+        data = np.asarray(matrix.data, dtype=np.float32)
         owner = np.repeat(np.arange(n_rows), np.diff(matrix.indptr))
         if self.identity_prefix is not None:
             if ids is None:
@@ -65,34 +92,22 @@ class FeatureSpace:
             data = np.concatenate([np.ones(n_rows, np.float32), data])
             owner = np.concatenate([np.arange(n_rows), owner])
         keep = columns >= 0
-        return self._rows(owner[keep], columns[keep], data[keep], n_rows)
-
-    def _rows(self, owner: np.ndarray, columns: np.ndarray, data: np.ndarray, n_rows: int) -> sp.csr_matrix:
-        """A CSR matrix of the entries (row, column, value), each row's entries ordered by column."""
+        owner, columns, data = owner[keep], columns[keep], data[keep]
         order = np.lexsort((columns, owner))
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=n_rows))]).astype(np.int32)
-        return sp.csr_matrix((data[order].astype(np.float32), columns[order].astype(np.int32), indptr), shape=(n_rows, len(self.names)))
+        return self._normalized(Entries(owner[order], columns[order], data[order], n_rows, len(self.names)))
 
     def normalized(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
-        """Rows of this space scaled as :attr:`normalization` says (empty rows and families stay empty)."""
+        """Rows already in this space, scaled as :attr:`normalization` says (how training reads them)."""
         matrix = sp.csr_matrix(matrix, dtype=np.float32)
-        if self.normalization == "none" or matrix.nnz == 0:
-            return matrix
         owner = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-        block = owner if self.normalization == "rows" else owner * self.n_families + self.family_of[matrix.indices]
-        sums = np.bincount(block, weights=np.abs(matrix.data))
+        return self._normalized(Entries(owner, matrix.indices.astype(np.int64), matrix.data, *matrix.shape)).csr()
+
+    def _normalized(self, entries: Entries) -> Entries:
+        """Entries scaled as :attr:`normalization` says (empty rows and families stay empty)."""
+        if self.normalization == "none" or len(entries.data) == 0:
+            return entries
+        owner = entries.owner
+        block = owner if self.normalization == "rows" else owner * self.n_families + self.family_of[entries.columns]
+        sums = np.bincount(block, weights=np.abs(entries.data))
         scale = np.divide(1.0, sums[block], out=np.zeros(len(block)), where=sums[block] > 0)
-        return sp.csr_matrix(((matrix.data * scale).astype(np.float32), matrix.indices, matrix.indptr), shape=matrix.shape)
-
-    def prepared(self, features: Features, ids: np.ndarray | None = None) -> sp.csr_matrix:
-        """:meth:`aligned`, then :meth:`normalized`: the rows as the model reads them."""
-        return self.normalized(self.aligned(features, ids))
-
-
-def l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Rows scaled to unit length (empty rows stay empty), any number of rows alike."""
-    matrix = sp.csr_matrix(matrix, dtype=np.float32)
-    owner = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    norms = np.sqrt(np.bincount(owner, weights=matrix.data.astype(np.float64) ** 2, minlength=matrix.shape[0]))
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(((matrix.data / norms[owner]).astype(np.float32), matrix.indices, matrix.indptr), shape=matrix.shape)
+        return Entries(owner, entries.columns, (entries.data * scale).astype(np.float32), entries.n_rows, entries.n_columns)

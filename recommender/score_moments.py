@@ -69,10 +69,20 @@ class ItemMoments:
         return _moments(u @ self.mean, np.einsum("ij,ij->i", u @ self.second, u))
 
     def of_sparse_users(self, rows: sp.csr_matrix) -> ScoreMoments:
-        """The moments of each sparse user row times every item row (only the users' own columns are read)."""
-        u = sp.csr_matrix(rows, dtype=np.float64)
-        mean = np.asarray(u @ self.mean).ravel()
-        second = np.asarray(u.multiply(u @ self.second).sum(axis=1)).ravel()
+        """The moments of each sparse user row times every item row: only each row's own columns are read."""
+        rows = sp.csr_matrix(rows)
+        mean, second = np.zeros(rows.shape[0]), np.zeros(rows.shape[0])
+        for row in range(rows.shape[0]):
+            start, stop = rows.indptr[row], rows.indptr[row + 1]
+            columns, values = rows.indices[start:stop], rows.data[start:stop].astype(np.float64)
+            if len(columns) == 0:
+                continue
+            if isinstance(self.second, np.ndarray):
+                block = self.second[np.ix_(columns, columns)]
+            else:
+                block = self.second[columns][:, columns].toarray()
+            mean[row] = values @ self.mean[columns]
+            second[row] = values @ block @ values
         return _moments(mean, second)
 
 

@@ -43,6 +43,16 @@ def _segments(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.n
     return matrix.indices[entries], matrix.data[entries], owner, local
 
 
+def rows_times(matrix: sp.csr_matrix, rows: np.ndarray, dense: np.ndarray) -> np.ndarray:
+    """``matrix[rows] @ dense`` (float32, len(rows) x dense's columns) from the rows' own entries, without slicing the matrix."""
+    columns, values, owner, local = _segments(matrix, np.asarray(rows, dtype=np.int64))
+    out = np.zeros((len(rows), dense.shape[1]), dtype=np.float32)
+    if len(values):
+        starts = np.flatnonzero(local == 0)
+        out[owner[starts]] = np.add.reduceat(values[:, None] * dense[columns], starts, axis=0)
+    return out
+
+
 def _top_per_row(table: np.ndarray, n: int) -> list[np.ndarray]:
     """Per row, the columns of the ``n`` largest finite magnitudes, largest first, ties by column."""
     magnitude = np.where(np.isfinite(table), np.abs(table), -1.0)

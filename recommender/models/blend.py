@@ -14,7 +14,7 @@ only approximate, and LightFM brings what people like this one actually did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from recommender.base import Recommender
 from recommender.dataset import Dataset, Entities
 from recommender.models.content import ContentSide, ContentSimilarity
 from recommender.models.lightfm_hybrid import LightFMHybrid, LightFMSide
-from recommender.score_moments import ItemMoments
+from recommender.score_moments import ItemMoments, ScoreMoments
 
 NORMALIZATIONS = ("zscore", "rank")
 
@@ -106,10 +106,9 @@ class Blend(Recommender):
             learned = rank_percentiles(self.lightfm_.score_sides(users.lightfm, full.lightfm))[:, chosen]
             similar = rank_percentiles(self.content_.score_sides(users.content, full.content))[:, chosen]
             return learned, similar
-        learned = items.lightfm_moments.of_dense_users(users.lightfm.vectors).standardise(
-            self.lightfm_.score_sides(users.lightfm, items.lightfm, item_rows))
-        similar = items.content_moments.of_sparse_users(users.content.rows).standardise(
-            self.content_.score_sides(users.content, items.content, item_rows))
+        lightfm_moments, content_moments = users.moments(items)
+        learned = lightfm_moments.standardise(self.lightfm_.score_sides(users.lightfm, items.lightfm, item_rows))
+        similar = content_moments.standardise(self.content_.score_sides(users.content, items.content, item_rows))
         return learned, similar
 
     def _score_sides(self, users: "BlendUsers", items: "BlendItems", item_rows: np.ndarray | None) -> np.ndarray:
@@ -135,9 +134,8 @@ class Blend(Recommender):
             full = items.full or items
             parts = (self.lightfm_.score_sides(users.lightfm, full.lightfm)[0], self.content_.score_sides(users.content, full.content)[0])
             return tuple(float(p.std()) or 1.0 for p in parts)
-        lightfm = items.lightfm_moments.of_dense_users(users.lightfm.vectors[:1]).std[0]
-        content = items.content_moments.of_sparse_users(users.content.rows[:1]).std[0]
-        return float(lightfm) or 1.0, float(content) or 1.0
+        lightfm, content = users.moments(items)
+        return float(lightfm.std[0]) or 1.0, float(content.std[0]) or 1.0
 
 
 @dataclass(frozen=True)
@@ -162,9 +160,20 @@ class BlendItems:
         return replace(self, lightfm=self.lightfm.take(rows), content=self.content.take(rows), full=full, rows=kept)
 
 
-@dataclass(frozen=True)
+@dataclass
 class BlendUsers:
-    """A blend's user side: its parts' user sides."""
+    """A blend's user side: its parts' user sides, and their score moments once computed against an item side."""
 
     lightfm: LightFMSide
     content: ContentSide
+    _moments: dict = field(default_factory=dict, repr=False)
+
+    def moments(self, items: BlendItems) -> tuple[ScoreMoments, ScoreMoments]:
+        """The mean and spread of each part's scores over every catalogue item (computed once per catalogue's moments)."""
+        key = id(items.lightfm_moments)
+        found = self._moments.get(key)
+        if found is None or found[0] is not items.lightfm_moments:
+            found = (items.lightfm_moments, items.lightfm_moments.of_dense_users(self.lightfm.vectors),
+                     items.content_moments.of_sparse_users(self.content.rows))
+            self._moments[key] = found
+        return found[1], found[2]

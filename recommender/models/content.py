@@ -21,8 +21,8 @@ from prakerja.errors import UserError
 from recommender.base import Recommender
 from recommender.dataset import Dataset, Entities
 from recommender.dataset import feature_family as family
-from recommender.feature_space import FeatureSpace, l2_rows
-from recommender.score_terms import content_top_terms
+from recommender.feature_space import FeatureSpace
+from recommender.score_terms import content_top_terms, rows_times
 
 #: Default weight of each feature family ("skill" for "skill=welding"), chosen on validation data:
 #: people meet (and take) vacancies near home far more often than far away, so region weighs most.
@@ -81,9 +81,7 @@ class ContentSimilarity(Recommender):
 
     def _side(self, entities: Entities) -> "ContentSide":
         """L2-normalised TF-IDF rows on the shared features: the same for users and items."""
-        matrix = self.space().aligned(entities.features)
-        weighted = sp.csr_matrix((matrix.data * self.feature_weights_[matrix.indices], matrix.indices, matrix.indptr), shape=matrix.shape)
-        return ContentSide(l2_rows(weighted))
+        return ContentSide(self.space().entries(entities.features).scaled(self.feature_weights_).unit_rows().csr())
 
     _user_side = _side
     _item_side = _side
@@ -92,13 +90,14 @@ class ContentSimilarity(Recommender):
         """Cosines: each item row times the users' dense vectors (an item's sum runs over its own entries, whatever the batch)."""
         dense_users = users.rows.toarray().T
         if item_rows is not None and 2 * len(item_rows) < items.rows.shape[0]:
-            return np.asarray(items.rows[item_rows] @ dense_users, dtype=np.float32).T
+            return rows_times(items.rows, item_rows, dense_users).T
         scores = np.asarray(items.rows @ dense_users, dtype=np.float32).T  # most rows: one pass beats gathering them
         return scores if item_rows is None else scores[:, item_rows]
 
     def _score_terms(self, users: "ContentSide", items: "ContentSide", item_rows: np.ndarray, top: int) -> list[list[tuple[str, float]]]:
-        user = users.rows[0]
-        return content_top_terms(self, user.indices, user.data, items.rows, item_rows, top)
+        rows = users.rows
+        first = slice(rows.indptr[0], rows.indptr[1])  # the first user's entries (no sliced matrix built per request)
+        return content_top_terms(self, rows.indices[first], rows.data[first], items.rows, item_rows, top)
 
 
 @dataclass(frozen=True)

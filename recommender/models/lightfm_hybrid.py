@@ -304,12 +304,12 @@ class LightFMHybrid(Recommender):
         return state
 
     def _user_side(self, users: Entities) -> "LightFMSide":
-        x = self.spaces()[0].prepared(users.features, users.ids)
+        x = self.spaces()[0].entries(users.features, users.ids).csr()
         m = self.model_
         return LightFMSide(x, augmented_user_vectors(np.asarray(x @ m.user_biases).ravel(), np.asarray(x @ m.user_embeddings)))
 
     def _item_side(self, items: Entities) -> "LightFMSide":
-        y = self.spaces()[1].prepared(items.features, items.ids)
+        y = self.spaces()[1].entries(items.features, items.ids).csr()
         m = self.model_
         return LightFMSide(y, augmented_item_vectors(np.asarray(y @ m.item_biases).ravel(), np.asarray(y @ m.item_embeddings)))
 
@@ -320,8 +320,9 @@ class LightFMHybrid(Recommender):
         return scores if item_rows is None else scores[:, item_rows]
 
     def _score_terms(self, users: "LightFMSide", items: "LightFMSide", item_rows: np.ndarray, top: int) -> list[list[tuple[str, float]]]:
-        x = users.matrix[0]
-        return lightfm_top_terms(self, x.indices, x.data, items.matrix, item_rows, top)
+        x = users.matrix
+        first = slice(x.indptr[0], x.indptr[1])  # the first user's entries (no sliced matrix built per request)
+        return lightfm_top_terms(self, x.indices[first], x.data[first], items.matrix, item_rows, top)
 
     def predict_with_lightfm(self, dataset: Dataset, user_row: int, item_rows: np.ndarray) -> np.ndarray:
         """LightFM's own ``predict`` for one user (slow; the reference the fast path is tested against)."""
