@@ -547,3 +547,81 @@ class Setting(Base):
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------
+# Online experiments (recommender.experiments)
+# --------------------------------------------------------------------------
+
+
+class Experiment(Base):
+    """An online experiment: model runs served side by side to live traffic, compared on one primary metric."""
+
+    __tablename__ = "experiments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    hypothesis: Mapped[str | None] = mapped_column(Text)
+    primary_metric: Mapped[str] = mapped_column(choice("experiment_metric", vocab.EXPERIMENT_METRICS))
+    alpha: Mapped[float] = mapped_column(Float, default=0.05)
+    segment_province: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
+    segment_wave: Mapped[int | None] = mapped_column(SmallInteger)
+    segment_new_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # participants with an id from this one on registered after the start (set when it starts)
+    new_from_participant_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(choice("experiment_status", vocab.EXPERIMENT_STATUSES), default="draft", index=True)
+    planned_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    planned_end: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    stopped_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decision: Mapped[str | None] = mapped_column(Text)  # why it stopped: the report's decision or the researcher's word
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+    arms: Mapped[list[ExperimentArm]] = relationship(back_populates="experiment", order_by="ExperimentArm.id")
+
+
+class ExperimentArm(Base):
+    """One arm of an experiment: the model run it serves and its share of the experiment's participants."""
+
+    __tablename__ = "experiment_arms"
+    __table_args__ = (UniqueConstraint("experiment_id", "name", name="uq_experiment_arms_experiment_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    is_control: Mapped[bool] = mapped_column(Boolean, default=False)
+    run_id: Mapped[int] = mapped_column(ForeignKey("model_runs.id"))
+    share: Mapped[float] = mapped_column(Float)
+
+    experiment: Mapped[Experiment] = relationship(back_populates="arms")
+
+
+class ExperimentAssignment(Base):
+    """A participant who was served while an experiment ran, and the arm the hash gave them (the first time)."""
+
+    __tablename__ = "experiment_assignments"
+
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    arm_id: Mapped[int] = mapped_column(ForeignKey("experiment_arms.id", ondelete="CASCADE"), index=True)
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ExperimentExposure(Base):
+    """The first time an experiment showed a vacancy to a participant: arm, position and what the list was like."""
+
+    __tablename__ = "experiment_exposures"
+    __table_args__ = (
+        UniqueConstraint("experiment_id", "participant_id", "vacancy_id", name="uq_experiment_exposures_shown_once"),
+        Index("ix_experiment_exposures_participant_vacancy", "participant_id", "vacancy_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    arm_id: Mapped[int] = mapped_column(ForeignKey("experiment_arms.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancies.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    shown_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    within_reach: Mapped[bool | None] = mapped_column(Boolean)
+    connected: Mapped[bool | None] = mapped_column(Boolean)

@@ -32,3 +32,6 @@ INCENTIVE_MONTHS = 4
 # How far a participant will go for work: within commuting distance of home, anywhere in the home
 # province, anywhere in Indonesia, or only remote work (recommender.reach).
 REACH_KINDS = ("commute", "province", "anywhere", "remote")
+# Online experiments: what they compare arms on (rates per participant), and where they are in their life.
+EXPERIMENT_METRICS = ("saved", "applied", "hired")
+EXPERIMENT_STATUSES = ("draft", "running", "stopped")
