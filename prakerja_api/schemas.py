@@ -37,6 +37,10 @@ def _no_nul(value: str) -> str:
 #: Text of a request: refused (422) when it holds a NUL, which PostgreSQL cannot store.
 Text = Annotated[str, AfterValidator(_no_nul)]
 
+#: Longest description a partner may send: longer ones are refused (422); up to this they are
+#: accepted and cut to DESCRIPTION_MAX at ingest, so a long posting never fails its batch.
+DESCRIPTION_FIELD_MAX = 50_000
+
 
 def as_utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
@@ -312,7 +316,10 @@ class PostingIn(ApiModel):
     company_url: Text | None = Field(None, max_length=1000)
     location: Text | None = Field(None, max_length=1000, description="Free text: 'Kota Surabaya', 'Sidoarjo, Jawa Timur', 'Remote'.")
     department: Text | None = Field(None, max_length=1000)
-    description: Text | None = Field(None, max_length=DESCRIPTION_MAX, description=f"At most {DESCRIPTION_MAX:,} characters (ingest keeps no more).")
+    description: Text | None = Field(
+        None, max_length=DESCRIPTION_FIELD_MAX,
+        description=f"At most {DESCRIPTION_FIELD_MAX:,} characters; the first {DESCRIPTION_MAX:,} are kept (as at every ingest).",
+    )
     salary: Text | None = Field(None, max_length=1000, description="Free text: 'Rp4.000.000 - Rp5.500.000 per bulan'.")
     salary_currency: Text | None = Field(None, max_length=10)
     employment_type: Text | None = Field(None, max_length=200, description="Free text: 'Full-time', 'Kontrak'.")

@@ -14,13 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text, update
 
+from jobs_ingest.normalize import DESCRIPTION_MAX
 from prakerja.db import make_engine, transaction
 from prakerja.models import Vacancy, VacancySource
 from prakerja.reference.loader import load_reference
 from prakerja_api.app import create_app
 from prakerja_api.keys import create_key
 from prakerja_api.request_guard import MAX_BODY_BYTES
-from prakerja_api.schemas import RecommendationList
+from prakerja_api.schemas import DESCRIPTION_FIELD_MAX, RecommendationList
 
 from tests.service.test_service_concurrency import Served
 from tests.service.test_service_vacancies import RECENT
@@ -151,11 +152,16 @@ def test_a_body_over_the_limit_is_413_with_a_json_body(partner_app):
         assert connection.scalars(select(Vacancy.id)).all() == []
 
 
-def test_a_description_over_the_stated_length_is_422(partner_app):
+def test_descriptions_are_cut_at_ingest_and_refused_over_the_field_limit(partner_app):
     engine, client = partner_app
     headers = {"X-API-Key": create_key(engine, "partner").secret}
-    response = client.post("/v1/vacancies", json={"postings": [posting("long", description="kata " * 5000)]}, headers=headers)
-    assert response.status_code == 422 and response.json()["details"][0]["location"] == "body.postings.0.description"
+    kept = client.post("/v1/vacancies", json={"postings": [posting("long", description="kata " * 5000)]}, headers=headers)
+    assert kept.status_code == 200 and kept.json()["postings"][0]["outcome"] == "created"
+    with engine.connect() as connection:
+        assert len(connection.scalar(select(Vacancy.description))) == DESCRIPTION_MAX
+    refused = client.post("/v1/vacancies", json={"postings": [posting("huge", description="x" * (DESCRIPTION_FIELD_MAX + 1))]},
+                          headers=headers)
+    assert refused.status_code == 422 and refused.json()["details"][0]["location"] == "body.postings.0.description"
 
 
 # ---------------------------------------------------------------------- 3: database errors and outages
