@@ -59,31 +59,18 @@ def simulate_behaviour(
     searching = search_start < search_end
 
     owner, vacancy, shown_at = _exposures(rng, ref, people, market, open_vacancies, search_start, search_end, searching, today_s)
-    skills = skill_bitsets(
-        np.concatenate([people.declared_skills[0], training.trained_skills[0]]),
-        np.concatenate([people.declared_skills[1], training.trained_skills[1]]),
-        n,
-        ref.n_skills,
-    )
-    overlap = shared_counts(skills[owner], market.skill_bits[vacancy]) / np.maximum(set_sizes(market.skill_bits[vacancy]), 1)
+    overlap = skill_overlap(ref, people, training, market, owner, vacancy)
     utility = _utility(rng, people, market, distances_km, owner, vacancy, overlap)
 
     m = len(owner)
-    clicked = rng.random(m) < sigmoid(utility)
-    saved = clicked & (rng.random(m) < sigmoid(utility + cal.SAVE_OFFSET))
-    applied = clicked & (rng.random(m) < sigmoid(utility + cal.APPLY_OFFSET))
-    dismissed = ~clicked & (rng.random(m) < cal.DISMISS_SHARE_OF_UNCLICKED)
+    clicked, saved, applied, dismissed = _choices(rng, utility)
     clicked_at = shown_at + rng.integers(*CLICK_DELAY_S, m)
     saved_at = clicked_at + rng.integers(*SAVE_DELAY_S, m)
     applied_at = np.maximum(np.minimum(clicked_at + rng.integers(*APPLY_DELAY_S, m), market.expires_s[vacancy] - 1), clicked_at)
     dismissed_at = shown_at + rng.integers(*DISMISS_DELAY_S, m)
     applied &= applied_at < today_s
 
-    hire_chance = sigmoid(
-        cal.HIRE_INTERCEPT
-        + cal.HIRE_BETA_SKILL * overlap
-        + cal.HIRE_BETA_EDUCATION * (people.education_rank[owner] - SMA_RANK)
-    )
+    hire_chance = _hire_chance(people, owner, overlap)
     hired_at = applied_at + rng.integers(cal.HIRE_DELAY_DAYS[0] * SECONDS_PER_DAY, cal.HIRE_DELAY_DAYS[1] * SECONDS_PER_DAY, m)
     hired = applied & (rng.random(m) < hire_chance) & (hired_at < today_s)
     first_hire_at = np.full(n, np.iinfo(np.int64).max)
@@ -110,6 +97,69 @@ def simulate_behaviour(
     )
     outcomes = _outcomes(rng, people, market, owner[hired], vacancy[hired], hired_at[hired], search_end, today_s, first_outcome_id)
     return interactions, outcomes
+
+
+def skill_overlap(
+    ref: DemoReference, people: ParticipantChunk, training: TrainingChunk, market: VacancyMarket,
+    owner: np.ndarray, vacancy: np.ndarray,
+) -> np.ndarray:
+    """``overlap`` of each (participant row, vacancy index): the share of the vacancy's skills the participant has."""
+    skills = skill_bitsets(
+        np.concatenate([people.declared_skills[0], training.trained_skills[0]]),
+        np.concatenate([people.declared_skills[1], training.trained_skills[1]]),
+        len(people),
+        ref.n_skills,
+    )
+    return shared_counts(skills[owner], market.skill_bits[vacancy]) / np.maximum(set_sizes(market.skill_bits[vacancy]), 1)
+
+
+def respond(
+    rng: np.random.Generator,
+    ref: DemoReference,
+    people: ParticipantChunk,
+    training: TrainingChunk,
+    market: VacancyMarket,
+    distances_km: np.ndarray,
+    owner: np.ndarray,
+    vacancy: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """What participants do with vacancies shown to them, by the response and hiring steps of this model.
+
+    The generator's own exposures go through the same steps; here the caller
+    decides what is shown (a recommender's list). Returns a mask per kind
+    ("clicked", "saved", "applied", "dismissed", "hired") over the pairs;
+    timing is left out (the caller's clock), and a participant is hired at most
+    once (the first successful application among the pairs, in order).
+    """
+    owner = np.asarray(owner, dtype=np.int64)
+    vacancy = np.asarray(vacancy, dtype=np.int64)
+    overlap = skill_overlap(ref, people, training, market, owner, vacancy)
+    utility = _utility(rng, people, market, distances_km, owner, vacancy, overlap)
+    clicked, saved, applied, dismissed = _choices(rng, utility)
+    hired = applied & (rng.random(len(owner)) < _hire_chance(people, owner, overlap))
+    first = np.zeros(len(owner), bool)
+    hired_rows = np.flatnonzero(hired)
+    first[hired_rows[np.unique(owner[hired_rows], return_index=True)[1]]] = True
+    return {"clicked": clicked, "saved": saved, "applied": applied, "dismissed": dismissed, "hired": first}
+
+
+def _choices(rng: np.random.Generator, utility: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Clicked, saved, applied and dismissed masks of shown pairs with ``utility`` (step 2 of the module docstring)."""
+    m = len(utility)
+    clicked = rng.random(m) < sigmoid(utility)
+    saved = clicked & (rng.random(m) < sigmoid(utility + cal.SAVE_OFFSET))
+    applied = clicked & (rng.random(m) < sigmoid(utility + cal.APPLY_OFFSET))
+    dismissed = ~clicked & (rng.random(m) < cal.DISMISS_SHARE_OF_UNCLICKED)
+    return clicked, saved, applied, dismissed
+
+
+def _hire_chance(people: ParticipantChunk, owner: np.ndarray, overlap: np.ndarray) -> np.ndarray:
+    """Chance that an application succeeds (step 3 of the module docstring)."""
+    return sigmoid(
+        cal.HIRE_INTERCEPT
+        + cal.HIRE_BETA_SKILL * overlap
+        + cal.HIRE_BETA_EDUCATION * (people.education_rank[owner] - SMA_RANK)
+    )
 
 
 def _exposures(
