@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
 
+from jobs_ingest.crawl.addresses import same_board
 from jobs_ingest.crawl.settings import BOT_NAME, CrawlOptions
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,18 @@ logger = logging.getLogger(__name__)
 ROBOTS_TIMEOUT_SECONDS = 10.0
 # A board asking for more than this between requests is read as "do not crawl quickly", not literally.
 MAX_CRAWL_DELAY_SECONDS = 60.0
+
+
+class _OnTheBoard(urllib.request.HTTPRedirectHandler):
+    """Follow a robots.txt redirect only on the board's own host and port, as the crawl itself does."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not same_board(newurl, req.full_url):
+            raise urllib.error.URLError(f"robots.txt redirects off the board, to {newurl}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_OnTheBoard)
 
 
 def crawl_delay(url: str, user_agent: str, *, timeout: float = ROBOTS_TIMEOUT_SECONDS) -> float | None:
@@ -33,7 +46,7 @@ def crawl_delay(url: str, user_agent: str, *, timeout: float = ROBOTS_TIMEOUT_SE
     robots_url = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
     request = urllib.request.Request(robots_url, headers={"User-Agent": user_agent})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) checked by CrawlOptions)
+        with _OPENER.open(request, timeout=timeout) as response:  # noqa: S310 (http(s) checked by CrawlOptions)
             text = response.read(512 * 1024).decode("utf-8", "replace")
     except (urllib.error.URLError, OSError, ValueError) as exc:
         logger.info("no Crawl-delay read from %s: %s", robots_url, exc)

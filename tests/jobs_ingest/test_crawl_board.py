@@ -594,3 +594,14 @@ def test_a_private_start_address_is_refused_without_allow_private(board, tmp_pat
     with pytest.raises(UserError, match=r"127\.0\.0\.1 .*--allow-private"):
         collect_records(options, state_in=None, state_out=tmp_path / "state.json", workdir=tmp_path, launcher=crawl_launcher)
     assert board.take_log() == []  # not even robots.txt was fetched
+
+
+def test_a_robots_txt_redirected_to_another_port_is_not_followed(board):
+    with FixtureBoard(slow_seconds=SLOW_SECONDS) as other:
+        other.robots_text = "User-agent: *\nCrawl-delay: 5\n"
+        board.redirects["/robots.txt"] = other.base_url + "/robots.txt"
+        assert crawl_delay(board.base_url + "/", "prakerja-match-bot/0.1", timeout=2.0) is None
+        assert other.take_log() == []
+        board.redirects["/robots.txt"] = board.base_url + "/robots-lama.txt"  # on the board: followed
+        board.pages["/robots-lama.txt"] = "User-agent: *\nCrawl-delay: 3\n"
+        assert crawl_delay(board.base_url + "/", "prakerja-match-bot/0.1", timeout=2.0) == 3.0
