@@ -12,6 +12,8 @@ import pandas as pd
 from dashboard.boundaries import Boundaries
 
 SERIES = "series"
+#: Pixels per row of a chart with one row per name (every name gets its label).
+ROW_HEIGHT = 24
 VALUE = "value"
 CHART_WIDTH = "container"
 
@@ -30,7 +32,7 @@ LOCALES = {
     "en": alt.Locale(number=alt.NumberLocale(decimal=".", thousands=",", grouping=[3], currency=["Rp", ""])),
 }
 #: Small multiples: how many panels side by side, and each panel's size in pixels.
-PANEL_COLUMNS, PANEL_WIDTH, PANEL_HEIGHT = 3, 260, 160
+PANEL_COLUMNS, PANEL_WIDTH, PANEL_HEIGHT = 3, 240, 150
 
 
 def localized(chart, lang: str):
@@ -116,7 +118,7 @@ def regency_map(
         .encode(
             longitude=f"{longitude}:Q",
             latitude=f"{latitude}:Q",
-            size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[20, 600])),
+            size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[20, 600]), legend=alt.Legend(orient="bottom", format=",.0f", tickCount=4)),
             color=alt.Color(f"{colour}:Q", title=colour_title, scale=alt.Scale(scheme="viridis", domainMin=0), legend=alt.Legend(format=".0%")),
             tooltip=[alt.Tooltip(f"{name}:N"), alt.Tooltip(f"{size}:Q", title=size_title, format=",.0f"), alt.Tooltip(f"{colour}:Q", title=colour_title, format=".1%")],
         )
@@ -154,7 +156,7 @@ def estimates_with_intervals(frame: pd.DataFrame, label: str, estimate: str, low
     visible = frame.dropna(subset=[estimate]).sort_values(estimate, ascending=False)
     fmt = ".1%" if percent else "$,.0f"
     # full names (labelLimit 0): "Balai Pelatihan V..." stubs were ambiguous; a share cannot go below 0%
-    base = alt.Chart(visible).encode(y=alt.Y(f"{label}:N", title=label_title, sort=None, axis=alt.Axis(labelLimit=0)))
+    base = alt.Chart(visible).encode(y=alt.Y(f"{label}:N", title=label_title, sort=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)))
     scale = alt.Scale(domainMin=0, clamp=True) if percent else alt.Scale(zero=True)
     axis = alt.Axis(format="%") if percent else alt.Axis(format="$,.0f")
     rules = base.mark_rule(color="#7f8c8d").encode(x=alt.X(f"{low}:Q", title=value_title, axis=axis, scale=scale), x2=f"{high}:Q")
@@ -162,7 +164,7 @@ def estimates_with_intervals(frame: pd.DataFrame, label: str, estimate: str, low
         x=f"{estimate}:Q",
         tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{estimate}:Q", format=fmt), alt.Tooltip(f"{low}:Q", format=fmt), alt.Tooltip(f"{high}:Q", format=fmt), alt.Tooltip(f"{n}:Q", format=",.0f")],
     )
-    return alt.layer(rules, dots).properties(width=CHART_WIDTH, height=alt.Step(18))
+    return alt.layer(rules, dots).properties(width=CHART_WIDTH, height=max(ROW_HEIGHT * len(visible), 60))
 
 
 def simple_bars(frame: pd.DataFrame, label: str, value: str, label_title: str, value_title: str) -> alt.Chart:
@@ -186,11 +188,11 @@ def group_gaps(frame: pd.DataFrame, group: str, value: str, flagged: str, group_
         alt.Chart(visible)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{group}:N", title=group_title, sort=None),
+            y=alt.Y(f"{group}:N", title=group_title, sort=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
             x=alt.X(f"{value}:Q", title=value_title),
             color=alt.condition(alt.datum[flagged], alt.value("#c0392b"), alt.value("#5d6d7e")),
             tooltip=[alt.Tooltip(f"{group}:N"), alt.Tooltip(f"{value}:Q", format=",.3f")],
         )
     )
     rule = alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(strokeDash=[4, 4]).encode(x="reference:Q")
-    return alt.layer(bars, rule).properties(width=CHART_WIDTH)
+    return alt.layer(bars, rule).properties(width=CHART_WIDTH, height=max(ROW_HEIGHT * len(visible), 60))

@@ -31,10 +31,21 @@ def report_models(report: dict) -> list[str]:
     return sorted(names, key=lambda n: (n != default, n))
 
 
+#: Segments in the order a reader meets them (few groups first; provinces, with many hidden groups, last).
+SEGMENT_ORDER = ("history", "gender", "age_band", "disability", "urban_rural", "province")
+
+
 def report_segments(report: dict) -> list[str]:
-    """The segments (gender, age band, ...) the report groups users by."""
+    """The segments (history, gender, age band, ...) the report groups users by, in reading order."""
     frame = _records(report, "fairness")
-    return [] if frame.empty else list(dict.fromkeys(frame[SEGMENT]))
+    found = [] if frame.empty else list(dict.fromkeys(frame[SEGMENT]))
+    return sorted(found, key=lambda s: (SEGMENT_ORDER.index(s) if s in SEGMENT_ORDER else len(SEGMENT_ORDER), s))
+
+
+def key_segment_metrics(report: dict) -> list[str]:
+    """The per-group metrics the page shows (the CSV of the report has them all)."""
+    k = report.get("k", 10)
+    return [f"ndcg@{k}", f"recall@{k}", f"precision@{k}", f"hit_rate@{k}"]
 
 
 def metric_table(report: dict) -> pd.DataFrame:

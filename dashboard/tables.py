@@ -51,12 +51,19 @@ def csv_frame(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: st
     return raw
 
 
-def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str, *, filename: str, key: str | None = None) -> None:
-    """Draw the table, a note when groups were suppressed, and its CSV download button."""
+def show_table(
+    frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str, *, filename: str, key: str | None = None, shown: list[str] | None = None
+) -> None:
+    """Draw the table, a note when groups were suppressed, and its CSV download button.
+
+    ``shown`` limits the columns on screen (long sentences read better outside
+    a table); the CSV always has every column of ``columns``.
+    """
     if frame.empty:
         st.info(t("no_data", lang))
         return
-    st.dataframe(display_frame(frame, columns, lang), hide_index=True, width="stretch")
+    on_screen = columns if shown is None else {column: columns[column] for column in shown}
+    st.dataframe(display_frame(frame, on_screen, lang), hide_index=True, width="stretch")
     if SUPPRESSED in frame and bool(frame[SUPPRESSED].any()):
         st.caption(t("suppressed_note", lang, count=int(frame[SUPPRESSED].sum())))
     download_button(csv_frame(frame, columns, lang), filename, lang, key=key)

@@ -8,7 +8,7 @@ from dashboard.background import FINISHED, job_arguments, list_jobs, start_job
 from dashboard.i18n import t
 from dashboard.labels import group_label, metric_label, segment_label
 from dashboard.session import page_header
-from dashboard.tables import DECIMAL, NUMBER, PERCENT, RUPIAH, TEXT, show_table
+from dashboard.tables import DECIMAL, NUMBER, RUPIAH, TEXT, show_table
 
 account, lang = page_header("page_fairness", ("researcher",))
 reports = [job for job in list_jobs(kind="evaluate") if job.state == FINISHED and job.result_json()]
@@ -22,8 +22,10 @@ job = st.selectbox(t("evaluation", lang), reports, format_func=lambda j: t("eval
 report = job.result_json()
 
 st.subheader(t("models_compared", lang))
-models = ev.metric_table(report)
-show_table(models, {c: ("model", TEXT) if c == ev.MODEL else (metric_label(c, lang), DECIMAL) for c in models.columns}, lang, filename="evaluation-models.csv")
+models = ev.metric_table(report)  # one row per metric, one column per model: 25 metrics would not fit across
+by_metric = models.set_index(ev.MODEL).T.reset_index(names="metric")
+by_metric["metric"] = by_metric["metric"].map(lambda name: metric_label(name, lang))
+show_table(by_metric, {"metric": ("metric", TEXT), **{name: (name, DECIMAL) for name in models[ev.MODEL]}}, lang, filename="evaluation-models.csv")
 differences = ev.default_differences(report)
 if not differences.empty:
     st.caption(t("default_minus", lang, model=report.get("default_model"), metric=metric_label(f"ndcg@{report.get('k', 10)}", lang)))
@@ -58,8 +60,6 @@ show_table(
     {
         ev.GROUP: (segment_label(segment, lang), TEXT),
         ev.USERS: ("participants", NUMBER),
-        "user_share": ("user_share", PERCENT),
-        "exposure_share": ("exposure_share", PERCENT),
         ev.EXPOSURE_RATIO: ("exposure_ratio", DECIMAL),
         "mean_recommended_wage": ("mean_recommended_wage", RUPIAH),
         ev.WAGE_GAP_PCT: ("wage_gap_pct", DECIMAL),
@@ -74,5 +74,5 @@ per_group = ev.segment_rows(report, model, segment)
 if not per_group.empty:
     per_group[ev.GROUP] = per_group[ev.GROUP].map(lambda g: group_label(segment, g, lang))
 columns = {ev.GROUP: (segment_label(segment, lang), TEXT), ev.USERS: ("participants", NUMBER)}
-columns.update({c: (metric_label(c, lang), DECIMAL) for c in per_group.columns if c not in (ev.GROUP, ev.USERS, "suppressed")})
+columns.update({c: (metric_label(c, lang), DECIMAL) for c in ev.key_segment_metrics(report) if c in per_group})
 show_table(per_group, columns, lang, filename=f"segments-{model}-{segment}.csv")

@@ -40,11 +40,11 @@ else:
         download_button(side, "model-runs-side-by-side.csv", lang, key="download-side-by-side")
     if len(picked) > 1:
         baseline = int(promoted.iloc[0][q.RUN]) if len(promoted) and int(promoted.iloc[0][q.RUN]) in chosen else int(picked.iloc[0][q.RUN])
-        st.caption(t("run_differences_note", lang, run=labels[baseline]))
         differences = rc.differences(picked, baseline, K)
         if differences.empty:
             st.caption(t("no_differences", lang))
         else:
+            st.caption(t("run_differences_note", lang, run=labels[baseline]))
             differences["run"] = differences[q.RUN].map(labels)
             differences[rc.METRIC] = differences[rc.METRIC].map(lambda name: metric_label(name, lang))
             columns = {"run": ("run", TEXT), rc.METRIC: ("metric", TEXT), rc.DIFFERENCE: ("difference", DECIMAL), rc.LOW: ("ci_low", DECIMAL), rc.HIGH: ("ci_high", DECIMAL)}
