@@ -14,6 +14,8 @@ from dashboard.boundaries import Boundaries
 SERIES = "series"
 #: Pixels per row of a chart with one row per name (every name gets its label).
 ROW_HEIGHT = 24
+#: Pixels the x axis (labels and title) takes from a chart's height (Streamlit fits the whole chart into it).
+AXIS_ALLOWANCE = 70
 VALUE = "value"
 CHART_WIDTH = "container"
 
@@ -164,7 +166,7 @@ def estimates_with_intervals(frame: pd.DataFrame, label: str, estimate: str, low
         x=f"{estimate}:Q",
         tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{estimate}:Q", format=fmt), alt.Tooltip(f"{low}:Q", format=fmt), alt.Tooltip(f"{high}:Q", format=fmt), alt.Tooltip(f"{n}:Q", format=",.0f")],
     )
-    return alt.layer(rules, dots).properties(width=CHART_WIDTH, height=max(ROW_HEIGHT * len(visible), 60))
+    return alt.layer(rules, dots).properties(width=CHART_WIDTH, height=ROW_HEIGHT * len(visible) + AXIS_ALLOWANCE)
 
 
 def simple_bars(frame: pd.DataFrame, label: str, value: str, label_title: str, value_title: str) -> alt.Chart:
@@ -195,4 +197,4 @@ def group_gaps(frame: pd.DataFrame, group: str, value: str, flagged: str, group_
         )
     )
     rule = alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(strokeDash=[4, 4]).encode(x="reference:Q")
-    return alt.layer(bars, rule).properties(width=CHART_WIDTH, height=max(ROW_HEIGHT * len(visible), 60))
+    return alt.layer(bars, rule).properties(width=CHART_WIDTH, height=ROW_HEIGHT * len(visible) + AXIS_ALLOWANCE)

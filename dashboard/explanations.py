@@ -14,6 +14,13 @@ from recommender.explain import DECLARED
 
 #: Model terms shown per recommendation (largest first, as the recommender orders them).
 SHOWN_TERMS = 3
+#: The words the recommender writes inside term names (feature codes such as "skill=sim-b" stay as they are).
+TERM_WORDS = (
+    ("popularity in the participant's province", "term_province_popularity"),
+    ("this vacancy's history", "term_vacancy_history"),
+    ("own history", "term_own_history"),
+    ("vacancy bias", "term_vacancy_bias"),
+)
 
 
 def skill_name(name: str, lang: str, english_names: dict[str, str]) -> str:
@@ -40,10 +47,17 @@ def missing_text(missing_skills: list[str], lang: str, english_names: dict[str, 
     return ", ".join(skill_name(s, lang, english_names) for s in missing_skills) or formatting.MISSING
 
 
+def term_name(name: str, lang: str) -> str:
+    """A score term's name with the recommender's English words in the reader's language."""
+    for words, key in TERM_WORDS:
+        name = name.replace(words, t(key, lang))
+    return name
+
+
 def terms_text(contributions: list[tuple[str, float]], lang: str) -> str:
     """The model's largest score terms: "skill=sim-b +0,649; prov=33 −0,253"."""
     shown = []
     for name, value in contributions[:SHOWN_TERMS]:
         number = formatting.number(abs(value), lang, digits=3)
-        shown.append(f"{name} {'+' if value >= 0 else '−'}{number}")
+        shown.append(f"{term_name(name, lang)} {'+' if value >= 0 else '−'}{number}")
     return "; ".join(shown) or formatting.MISSING

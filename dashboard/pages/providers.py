@@ -41,5 +41,6 @@ columns.update(
         q.GAIN_HIGH: ("gain_ci_high", RUPIAH),
     }
 )
-show_table(frame, columns, lang, filename=f"{level}s.csv")
+on_screen = [c for c in columns if c not in (q.HIRE_LOW, q.HIRE_HIGH, q.GAIN_LOW, q.GAIN_HIGH)]  # intervals: on the charts and in the CSV
+show_table(frame, columns, lang, filename=f"{level}s.csv", shown=on_screen)
 st.caption(t("providers_note", lang))

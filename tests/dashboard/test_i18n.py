@@ -173,3 +173,11 @@ def test_every_quarantine_reason_the_ingest_writes_has_a_translation():
     assert reason_label("foreign location: 'Makati' is outside Indonesia", "id") == "Lokasi di luar negeri"
     assert reason_label("invalid JSON-LD on https://board/x.html: Expecting value", "en") == "Invalid JSON-LD"
     assert reason_label("invalid JSON: Expecting value", "en") == "Invalid JSON"
+
+
+def test_the_words_inside_score_term_names_are_translated():
+    from dashboard.explanations import term_name, terms_text
+
+    assert term_name("popularity in the participant's province", "id") == "popularitas di provinsi peserta"
+    assert term_name("lightfm: vacancy bias: prov=33", "id") == "lightfm: bias lowongan: prov=33"  # feature codes stay
+    assert terms_text([("own history", 0.5), ("x", -0.25)], "id") == "riwayat sendiri +0,500; x −0,250"
