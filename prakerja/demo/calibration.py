@@ -127,6 +127,15 @@ METRO_REGENCIES: tuple[str, ...] = (
 )
 METRO_FACTOR = 2.0
 REGENCY_WEIGHT_FLOOR = 0.15  # fraction of the mean regency weight every regency gets at least
+# The open market on the world's last day (assumption, docs/demo-data.md "The market today"): vacancies
+# posted in the last weeks and still open, so that a participant anywhere has some within reach. Every
+# regency gets at least CURRENT_MARKET_FLOOR; the rest follow population, cities somewhat above it
+# (job boards list more urban jobs), with no Jakarta bonus: this is the market a participant can reach.
+CURRENT_MARKET_FLOOR = 3
+CURRENT_MARKET_PARTICIPANTS_PER_VACANCY = 20
+CURRENT_MARKET_URBAN_FACTOR = 1.5
+CURRENT_MARKET_WINDOW_DAYS = 28  # posted within this many days before the last day
+CURRENT_MARKET_MIN_DAYS_LEFT = 7  # and open at least this long after it
 
 # Share of vacancies by KBJI major group (assumption shaped by the shared board scrape and
 # blue-collar boards: sales/service and clerical work lead).

@@ -66,6 +66,24 @@ def vacancy_count(participants: int) -> int:
     return int(np.clip(participants // cal.PARTICIPANTS_PER_VACANCY, cal.MIN_VACANCIES, cal.MAX_VACANCIES))
 
 
+def current_market_count(ref: DemoReference, participants: int) -> int:
+    """Placed vacancies open on the world's last day: the floor in every regency, plus one per 20 participants by population."""
+    floor = cal.CURRENT_MARKET_FLOOR * len(ref.regency_population)
+    return int(min(floor + participants // cal.CURRENT_MARKET_PARTICIPANTS_PER_VACANCY, cal.MAX_VACANCIES))
+
+
+def current_market_regencies(ref: DemoReference, n: int) -> np.ndarray:
+    """Regency index of each open vacancy: the floor in every regency, the rest by population (cities x1.5)."""
+    regencies = len(ref.regency_population)
+    floor = min(cal.CURRENT_MARKET_FLOOR, n // max(regencies, 1))
+    weight = ref.regency_population * np.where(ref.regency_urban, cal.CURRENT_MARKET_URBAN_FACTOR, 1.0)
+    rest = n - floor * regencies
+    share = weight / weight.sum() * rest
+    counts = np.floor(share).astype(np.int64)
+    counts[np.argsort(-(share - counts))[: rest - counts.sum()]] += 1  # largest remainders: exactly n in all
+    return np.repeat(np.arange(regencies), counts + floor)
+
+
 def regency_weights(ref: DemoReference) -> np.ndarray:
     """Where vacancies are: population x urban and metro factors, with a floor for every regency."""
     weight = ref.regency_population * np.where(ref.regency_urban, cal.URBAN_FACTOR, 1.0)
@@ -84,16 +102,36 @@ class Salaries(NamedTuple):
     regional_minimum_wage: np.ndarray
 
 
-def generate_vacancies(rng: np.random.Generator, ref: DemoReference, n: int, first_id: int, first_source_id: int) -> VacancyMarket:
-    """Draw ``n`` vacancies with ids from ``first_id`` (and their demo source rows)."""
+def generate_vacancies(
+    rng: np.random.Generator, ref: DemoReference, n: int, first_id: int, first_source_id: int, current: int = 0
+) -> VacancyMarket:
+    """Draw ``n`` vacancies over the whole period and ``current`` open on the last day, ids from ``first_id``.
+
+    The ``current`` ones (:func:`current_market_count`) are placed by
+    :func:`current_market_regencies` (a share of them remote) and posted in the
+    last weeks, so that the market on the last day reaches every regency;
+    remote vacancies (their usual share) come on top.
+    """
+    history_regency = weighted_index(rng, regency_weights(ref), n)
+    history_remote = rng.random(n) < cal.SHARE_REMOTE
+    posted_s, expires_s = _draw_open_period(rng, n)
+    if current:
+        remote_extra = int(round(current * cal.SHARE_REMOTE))  # remote ones on top: every regency keeps its floor
+        current_regency = np.concatenate([rng.permutation(current_market_regencies(ref, current)), np.zeros(remote_extra, np.int64)])
+        current_remote = np.arange(current + remote_extra) >= current
+        current = current + remote_extra
+        current_posted, current_expires = _draw_current_period(rng, current)
+        history_regency = np.concatenate([history_regency, current_regency])
+        history_remote = np.concatenate([history_remote, current_remote])
+        posted_s, expires_s = np.concatenate([posted_s, current_posted]), np.concatenate([expires_s, current_expires])
+    n = n + current
     ids = np.arange(first_id, first_id + n, dtype=np.int64)
-    remote = rng.random(n) < cal.SHARE_REMOTE
-    regency = np.where(remote, -1, weighted_index(rng, regency_weights(ref), n))
+    remote = history_remote
+    regency = np.where(remote, -1, history_regency)
     province = np.where(remote, -1, ref.regency_province[regency.clip(0)])
     occupation = _draw_occupations(rng, ref, remote | ref.regency_urban[regency.clip(0)])
     major = ref.occupation_major[occupation]
     salary = _draw_salaries(rng, ref, remote, province, major)
-    posted_s, expires_s = _draw_open_period(rng, n)
     today_s = (day_number(cal.WORLD_TODAY) + 1) * SECONDS_PER_DAY
     salary_min, salary_max, stated = salary.minimum, salary.maximum, salary.stated
 
@@ -196,6 +234,18 @@ def _draw_open_period(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.
         lognormal_around(rng, cal.LIFETIME_MEDIAN_DAYS, cal.LIFETIME_LOG_SIGMA, n), *cal.LIFETIME_DAYS_RANGE
     )
     return posted_s, posted_s + (lifetime_days * SECONDS_PER_DAY).astype(np.int64)
+
+
+def _draw_current_period(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Posting and expiry times of vacancies open on the last day: posted in its last weeks, open a week or more after it."""
+    end_s = (day_number(cal.WORLD_TODAY) + 1) * SECONDS_PER_DAY
+    posted_s = end_s - rng.integers(1, cal.CURRENT_MARKET_WINDOW_DAYS * SECONDS_PER_DAY, n)
+    lifetime_days = np.clip(
+        lognormal_around(rng, cal.LIFETIME_MEDIAN_DAYS, cal.LIFETIME_LOG_SIGMA, n), *cal.LIFETIME_DAYS_RANGE
+    )
+    expires_s = np.maximum(posted_s + (lifetime_days * SECONDS_PER_DAY).astype(np.int64),
+                           end_s + cal.CURRENT_MARKET_MIN_DAYS_LEFT * SECONDS_PER_DAY)
+    return posted_s, expires_s
 
 
 def normalise_text(values: pd.Series) -> pd.Series:

@@ -24,7 +24,7 @@ from prakerja.demo.participants import generate_participants
 from prakerja.demo.placement import shift_days, shifted
 from prakerja.demo.reference import DemoReference, read_reference, regency_distances_km
 from prakerja.demo.sampling import STREAM_CATALOGUE, STREAM_PARTICIPANTS, STREAM_VACANCIES, stream
-from prakerja.demo.vacancies import VacancyMarket, generate_vacancies, vacancy_count
+from prakerja.demo.vacancies import VacancyMarket, current_market_count, generate_vacancies, vacancy_count
 from prakerja.errors import AlreadyInitialised, UserError
 from prakerja.pseudonyms import SECRET_SETTING, demo_secret
 
@@ -106,7 +106,8 @@ def _load_market(
 ) -> VacancyMarket:
     task = progress.add_task("lowongan (vacancies)", total=1)
     market = generate_vacancies(
-        stream(seed, STREAM_VACANCIES), ref, vacancy_count(participants), next_id["vacancies"], next_id["vacancy_sources"]
+        stream(seed, STREAM_VACANCIES), ref, vacancy_count(participants), next_id["vacancies"], next_id["vacancy_sources"],
+        current=current_market_count(ref, participants),
     )
     _write(writer, counts, next_id, days, "vacancies", market.frame)
     _write(writer, counts, next_id, days, "vacancy_skills", market.skills_frame)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from prakerja.demo import calibration as cal
 from prakerja.demo.reference import read_reference
-from prakerja.demo.vacancies import regency_weights, vacancy_count
+from prakerja.demo.vacancies import current_market_count, current_market_regencies, regency_weights, vacancy_count
 
 from tests.demo.demo_world_helpers import build_world, read_table
 
@@ -39,9 +41,15 @@ def test_vacancy_count_scales_with_participants():
     assert vacancy_count(50_000_000) == cal.MAX_VACANCIES
 
 
+def _history(vacancies: pd.DataFrame) -> pd.DataFrame:
+    """The vacancies of the whole period, without the market open on the last day."""
+    window = pd.Timestamp(WORLD_END) + pd.Timedelta(days=1) - pd.Timedelta(days=cal.CURRENT_MARKET_WINDOW_DAYS)
+    return vacancies[pd.to_datetime(vacancies["posted_at"]) < window]
+
+
 def test_vacancies_concentrate_where_the_economy_is(world):
     _, tables, _ = world
-    vacancies, regencies = tables["vacancies"], tables["regencies"]
+    vacancies, regencies = _history(tables["vacancies"]), tables["regencies"]
     placed = vacancies[vacancies["regency_code"].notna()]
     population_share = regencies.groupby("province_code")["population"].sum() / regencies["population"].sum()
     vacancy_share = placed["province_code"].value_counts(normalize=True)
@@ -83,7 +91,8 @@ def test_lifetimes_status_and_salaries(world):
     open_now = pd.to_datetime(vacancies["expires_at"]) > today
     assert (vacancies.loc[open_now, "status"] == "active").all()
     assert (vacancies.loc[~open_now, "status"] == "expired").all()
-    assert 0 < open_now.mean() < 0.2
+    history = _history(vacancies)
+    assert 0 < (pd.to_datetime(history["expires_at"]) > today).mean() < 0.2  # most of the period's vacancies have closed
     stated = vacancies["salary_min_idr"].notna()
     assert stated.mean() == pytest.approx(cal.SHARE_SALARY_STATED, abs=0.05)
     assert (vacancies.loc[stated, "salary_min_idr"] <= vacancies.loc[stated, "salary_max_idr"]).all()
@@ -238,3 +247,30 @@ def test_the_world_is_placed_to_end_on_the_day_it_is_generated(tmp_path):
     assert (pd.to_datetime(people["registered_on"]).dt.year - people["birth_year"]).between(18, 65).all()
     early.dispose()
     late.dispose()
+
+
+def test_every_regency_has_an_open_market_on_the_last_day_in_proportion_to_population(world):
+    """Issue 12: a participant anywhere has vacancies within reach; cities somewhat above their population."""
+    _, tables, reference = world
+    vacancies, regencies = tables["vacancies"], tables["regencies"].set_index("code")
+    open_now = vacancies[vacancies["status"] == "active"]
+    assert len(open_now) >= current_market_count(reference, PARTICIPANTS) == cal.CURRENT_MARKET_FLOOR * 514 + PARTICIPANTS // 20
+    per_regency = open_now["regency_code"].value_counts().reindex(regencies.index, fill_value=0)
+    assert per_regency.min() >= cal.CURRENT_MARKET_FLOOR
+    current = open_now[open_now["id"] > vacancy_count(PARTICIPANTS)]  # drawn after the period's vacancies
+    per_regency = current["regency_code"].value_counts().reindex(regencies.index, fill_value=0)
+    assert np.corrcoef(per_regency, regencies["population"])[0, 1] > 0.7
+    per_person = (per_regency - cal.CURRENT_MARKET_FLOOR) / regencies["population"]
+    assert per_person[regencies["urban"].astype(bool)].median() > per_person[~regencies["urban"].astype(bool)].median()
+    assert current["remote"].mean() == pytest.approx(cal.SHARE_REMOTE, abs=0.015)
+    days_left = (pd.to_datetime(current["expires_at"]) - pd.Timestamp(WORLD_END)).dt.days
+    assert days_left.min() >= cal.CURRENT_MARKET_MIN_DAYS_LEFT
+
+
+def test_the_open_market_is_placed_exactly():
+    """The floor in every regency, the rest by largest remainders: exactly n in all."""
+    reference = SimpleNamespace(regency_population=np.array([100.0, 300.0, 600.0]), regency_urban=np.array([False, False, True]))
+    placed = current_market_regencies(reference, 20)
+    counts = np.bincount(placed, minlength=3)
+    assert counts.sum() == 20 and counts.min() >= cal.CURRENT_MARKET_FLOOR
+    assert counts[2] > counts[1] > counts[0]

@@ -18,7 +18,8 @@ PARTICIPANTS = 5_000
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    engine, counts = build_world(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'world.db'}", PARTICIPANTS, seed=11)
+    # on the programme's own calendar (not moved to end today), to check it against the waves' dates
+    engine, counts = build_world(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'world.db'}", PARTICIPANTS, seed=11, today=cal.WORLD_TODAY)
     tables = {name: read_table(engine, name) for name in ("participants", "regencies", "enrollments", "courses", "providers")}
     engine.dispose()
     return counts, tables
