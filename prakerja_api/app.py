@@ -23,7 +23,7 @@ from prakerja_api.connection_checks import install_checkout_check
 from prakerja_api.context import ServiceContext
 from prakerja_api.metrics import MetricsMiddleware
 from prakerja_api.request_guard import MAX_BODY_BYTES, RequestGuard
-from prakerja_api.routes import health, models, participants, vacancies
+from prakerja_api.routes import experiments, health, models, participants, vacancies
 from prakerja_api.schemas import ErrorBody
 from prakerja_api.serving import BackgroundModelCache
 
@@ -92,7 +92,13 @@ def create_app(
             except Exception as exc:  # start anyway: /readyz says why it is not ready
                 context.cache.last_error = f"{type(exc).__name__}: {exc}"
                 log.error("no model loaded at startup: %s", context.cache.last_error)
+            if context.cache.state is not None:  # the running experiments' arms, loaded before the first request
+                try:
+                    context.experiments.refresh(engine, context.cache.state)
+                except Exception as exc:  # the first request tries again
+                    log.error("running experiments not loaded at startup: %s: %s", type(exc).__name__, exc)
         yield
+        context.experiments.exposures.flush(engine)  # served lists still buffered
         await context.close()
 
     app = FastAPI(
@@ -110,7 +116,7 @@ def create_app(
     errors.install(app)
     app.add_middleware(RequestGuard)  # inside the metrics: refused requests are counted too
     app.add_middleware(MetricsMiddleware)
-    for module in (participants, vacancies, models, health):
+    for module in (participants, vacancies, models, experiments, health):
         app.include_router(module.router)
     return app
 

@@ -14,6 +14,8 @@ from prakerja_api.auth_failures import FailedAuthLimiter
 from prakerja_api.keys import KeyHolder, hash_key, revoked_prefixes, verify_key
 from prakerja_api.ratelimit import SlidingWindowLimiter
 from prakerja_api.serving import BackgroundModelCache
+from recommender.experiments.exposures import ExposureLog
+from recommender.experiments.serving import ExperimentServing
 
 
 @dataclass
@@ -45,6 +47,10 @@ class ServiceContext:
     revocation_check_seconds: float = 2.0
     compute_slots: int = 2
     async_connections: int = 8
+    #: The running experiments: each participant's arm model, and their served lists written every second.
+    experiments: ExperimentServing = field(
+        default_factory=lambda: ExperimentServing(background=True, exposures=ExposureLog(flush_seconds=1.0))
+    )
     _keys: dict[str, tuple[KeyHolder, float]] = field(default_factory=dict)
     _keys_lock: threading.Lock = field(default_factory=threading.Lock)
     _revoked: frozenset[str] = frozenset()

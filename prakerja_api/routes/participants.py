@@ -140,10 +140,20 @@ async def recommendations(
         rows = await read_for_list_async(context.read_pool, context.engine, who.id, filters)
     else:
         rows = await run_in_threadpool(read_for_list, context.engine, who.id, filters)
+    state, assignment = await _experiment_arm(context, state, rows)
     results = rank_participant(context.engine, state, rows, filters, query.k)
+    if holder.role == "participant":  # what the participant saw (a researcher's look is not an exposure)
+        context.experiments.record(context.engine, assignment, who.id, results)
     run_id = results[0].model_run_id if results else state.run_id
     # encoded once here (FastAPI would dump, re-validate and encode a response model again)
     return Response(recommendation_list_json(who.label, run_id, results), media_type="application/json")
+
+
+async def _experiment_arm(context: ServiceContext, state, rows):
+    """The state of the participant's experiment arm (a hash, no database read), loading the experiments in a thread the first time."""
+    if context.experiments.ready:
+        return context.experiments.state_for(context.engine, state, rows)
+    return await run_in_threadpool(context.experiments.state_for, context.engine, state, rows)
 
 
 async def _resolve(context: ServiceContext, holder: KeyHolder, participant: str):

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select
 
+from prakerja.columns import Columns
 from prakerja.db import reading, session_factory
 from prakerja.demo.responder import DemoResponder
 from prakerja.models import Interaction, Participant, Regency
@@ -51,8 +52,9 @@ from recommender.experiments.assignment import arms_of
 from recommender.experiments.registry import Arm, ExperimentInfo, get_experiment
 from recommender.experiments.serving import ExperimentServing, serve_participant
 from recommender.experiments.statistics import MIXTURE_SD
-from recommender.participant_list import NO_FILTERS, rank_participant, read_for_list
-from recommender.serving_state import ModelCache, load_catalogue, serving_state
+from recommender.features import load_dataset
+from recommender.participant_list import NO_FILTERS
+from recommender.serving_state import ModelCache
 
 #: Seconds between a list being shown and the answers (inside the experiment's day).
 ANSWER_DELAY_S = 60
@@ -159,13 +161,16 @@ class StudyWorld:
 
 
 def served_lists(engine: Engine, model: Recommender, participant_ids: Sequence[int], k: int = 10) -> pd.DataFrame:
-    """Every participant's list from ``model`` by the serving path (catalogue index, reach, filters, explanations)."""
-    state = serving_state(engine, model, None, load_catalogue(engine))
-    rows = []
-    for participant_id in participant_ids:
-        for result in rank_participant(engine, state, read_for_list(engine, int(participant_id)), NO_FILTERS, k):
-            rows.append((int(participant_id), result.vacancy_id, result.rank))
-    return pd.DataFrame(rows, columns=["participant_id", "vacancy_id", "position"])
+    """Every participant's list from ``model``: ``model.recommend`` with the served filters, in one batch.
+
+    A served list *is* ``model.recommend`` on that participant by the one-path
+    contract (``tests/recommender/test_one_path.py``; reach included), so the
+    batch gives the lists the service would show, a hundred times faster.
+    """
+    dataset = load_dataset(engine, participant_ids=list(map(int, participant_ids)))
+    reco = model.recommend(np.asarray(participant_ids, dtype=np.int64), dataset, k=k, filters=NO_FILTERS)
+    return reco.rename(columns={Columns.User: "participant_id", Columns.Item: "vacancy_id", Columns.Rank: "position"})[
+        ["participant_id", "vacancy_id", "position"]].reset_index(drop=True)
 
 
 def prepare_study(engine: Engine, responder: DemoResponder, models: dict[str, Recommender], start: dt.datetime,
