@@ -20,8 +20,9 @@ GROUP_VALUES = ("F", "M", "yes", "no", "urban", "rural", "new", "returning", "un
 #: Segments whose groups are names already (provinces, waves, age bands such as "25-34").
 NEUTRAL_SEGMENTS = ("province", "wave", "age_band")
 
-_METRIC = re.compile(r"^(?P<validation>validation )?(?P<name>[a-z_]+)(?:@(?P<k>\d+))?(?: (?P<qualifier>warm|cold|ci_low|ci_high))?$")
-METRIC_NAMES = ("precision", "recall", "ndcg", "map", "hit_rate", "auc", "coverage", "novelty")
+_METRIC = re.compile(r"^(?P<validation>validation )?(?P<name>[a-z_]+(?: [a-z]+)*)(?:@(?P<k>\d+))?(?: (?P<qualifier>warm|cold|ci_low|ci_high))?$")
+METRIC_NAMES = ("precision", "recall", "ndcg", "map", "hit_rate", "auc", "coverage", "novelty",
+                "within reach", "connected", "median km", "widened or empty")  # the last four: recommender.list_quality
 METRIC_QUALIFIERS = ("warm", "cold", "ci_low", "ci_high")
 #: Run facts that are not ranking metrics (timings and sizes of a training).
 RUN_FACTS = ("fit_seconds", "recommend_seconds", "train_seconds", "interactions", "users", "items")
@@ -80,7 +81,7 @@ def metric_label(name: str, lang: str) -> str:
     match = _METRIC.match(name)
     if match is None or match["name"] not in METRIC_NAMES:
         return name
-    text = t(f"metric_{match['name']}", lang) + (f"@{match['k']}" if match["k"] else "")
+    text = t(f"metric_{match['name'].replace(' ', '_')}", lang) + (f"@{match['k']}" if match["k"] else "")
     notes = []
     if match["validation"]:
         notes.append(t("metric_validation", lang))

@@ -43,6 +43,7 @@ from prakerja.columns import Columns
 from prakerja.errors import UserError
 from recommender.base import Recommender
 from recommender.fairness import fairness_table, segment_metrics
+from recommender.list_quality import list_quality
 from recommender.metrics import NDCG, bootstrap_interval, calc_metrics, default_metrics, ranking_metrics
 from recommender.evaluation_split import COLD, WARM, EvaluationSplit, validation_split
 
@@ -84,6 +85,8 @@ def score_lists(reco: pd.DataFrame, split: EvaluationSplit, k: int) -> tuple[dic
     per_user = pd.DataFrame(
         {name: metric.calc_per_user(reco, test, catalog=split.catalog()) for name, metric in ranking_metrics(k).items()}
     )
+    item_rows = split.train_dataset.item_id_map.to_internal(split.catalog(), strict=False)
+    results.update(list_quality(reco, split.train_dataset, split.test_users, k, filters=split.filters, item_rows=item_rows[item_rows >= 0]))
     return results, per_user
 
 
@@ -110,6 +113,7 @@ class EvaluationReport:
     skipped: dict[str, str] = field(default_factory=dict)
     segments: pd.DataFrame | None = None
     fairness: pd.DataFrame | None = None
+    choice: dict | None = None  # recommender.model_choice.ModelChoice.to_dict(): how the default was chosen
 
     def metric_table(self) -> pd.DataFrame:
         """One row per model: every metric on all, warm and cold test interactions, and timings."""
@@ -157,6 +161,7 @@ class EvaluationReport:
             },
             "default_minus": json_records(self.comparisons()),
             "skipped": self.skipped,
+            "choice": self.choice,
             "segments": json_records(self.segments),
             "fairness": json_records(self.fairness),
         }
@@ -257,7 +262,9 @@ def choose_default(
 # --------------------------------------------------------------------------- the standard line-up
 
 #: Every model the evaluate command compares, in table order.
-LINEUP = ("lightfm", "content", "popularity", "random", "blend")
+LINEUP = ("lightfm", "content", "popularity", "random", "blend", "grounded-content", "grounded")
+#: Line-up names that are not an algorithm's own name: (algorithm, parameters).
+NAMED_SETUPS = {"grounded-content": ("grounded", {"base": "content"})}
 
 
 def lineup(params: Mapping[str, dict] | None = None, names: tuple[str, ...] = LINEUP) -> dict[str, Callable[[], Recommender]]:
@@ -265,7 +272,12 @@ def lineup(params: Mapping[str, dict] | None = None, names: tuple[str, ...] = LI
     from recommender.models import make_model
 
     params = dict(params or {})
-    return {name: (lambda name=name: make_model(name, **params.get(name, {}))) for name in names}
+
+    def factory(name: str) -> Callable[[], Recommender]:
+        algorithm, fixed = NAMED_SETUPS.get(name, (name, {}))
+        return lambda: make_model(algorithm, **{**fixed, **params.get(name, {})})
+
+    return {name: factory(name) for name in names}
 
 
 # --------------------------------------------------------------------------- the project database

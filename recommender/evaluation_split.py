@@ -108,11 +108,14 @@ class EvaluationSplit:
         }
 
 
-def evaluation_filters(*, province_only: bool = False, radius_km: float | None = None) -> ItemFilters | None:
-    """Place filters for an evaluation; time is handled by the candidate set, seen items by the split."""
-    if not province_only and radius_km is None:
+def evaluation_filters(*, province_only: bool = False, radius_km: float | None = None, reach: bool = False) -> ItemFilters | None:
+    """Place filters for an evaluation; time is handled by the candidate set, seen items by the split.
+
+    ``reach``: every participant's own reach, widened as served (:mod:`recommender.reach`), when no place filter is set.
+    """
+    if not province_only and radius_km is None and not reach:
         return None
-    return ItemFilters(active_only=False, province_only=province_only, radius_km=radius_km, exclude_kinds=())
+    return ItemFilters(active_only=False, province_only=province_only, radius_km=radius_km, exclude_kinds=(), reach=reach)
 
 
 def describe_filters(filters: ItemFilters | None) -> str:
@@ -122,6 +125,8 @@ def describe_filters(filters: ItemFilters | None) -> str:
     parts = (["same province"] if filters.province_only else []) + (
         [f"within {filters.radius_km:g} km"] if filters.radius_km else []
     )
+    if not parts and filters.reach:
+        parts = ["each participant's reach"]
     return ", ".join(parts) or "none"
 
 

@@ -21,16 +21,18 @@ from rich.table import Table
 
 from prakerja.errors import UserError
 from recommender.base import check_k
-from recommender.evaluation import EvaluationReport, choose_default, evaluate_models, lineup
+from recommender.evaluation import EvaluationReport, evaluate_models, lineup, recommend_for_split
 from recommender.evaluation_split import COLD, WARM, EvaluationSplit, evaluation_filters
 from recommender.models import make_model
+from recommender.list_quality import CONNECTED, MEDIAN_KM, WIDENED_OR_EMPTY, WITHIN_REACH
+from recommender.model_choice import choose_model
 from recommender.fairness import EXPOSURE_RATIO, GROUP, MEAN_WAGE, SEGMENT, SMALL, USERS, WAGE_GAP_PCT
 from recommender.splitters import TemporalSplitter
 
 FORMATS = ("table", "json")
 SPLITS = ("temporal", "wave")
 #: Models that may become the default: the learned and content models and their blends, not the baselines.
-DEFAULT_CANDIDATES = ("lightfm", "content", "blend", "blend-tuned", "lightfm-tuned")
+DEFAULT_CANDIDATES = ("lightfm", "content", "blend", "blend-tuned", "lightfm-tuned", "grounded-content", "grounded")
 #: Segments printed in the table view (provinces are many; they are in the JSON).
 TABLE_SEGMENTS = ("history", "urban_rural", "gender", "disability", "age_band")
 
@@ -93,36 +95,31 @@ def run_evaluation(split: EvaluationSplit, k: int, tuned_params: dict | None, tu
     if tuned_lightfm:
         factories["lightfm-tuned"] = lambda: make_model("lightfm", **tuned_lightfm)
     candidates = {n: f for n, f in factories.items() if n in DEFAULT_CANDIDATES}
-    _progress(f"choosing the default model on the validation period ({', '.join(candidates)})")
+    _progress(f"choosing the default model on a rolling origin of the training period ({', '.join(candidates)})")
     columns = (TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task("validation", total=len(candidates) + len(factories))
-        started: list[str] = []
+        task = bar.add_task("validation", total=None)
 
-        def counted(name: str, factory):
-            def make():
-                if started:  # the previous candidate has been fitted and scored
-                    bar.advance(task)
-                started.append(name)
-                bar.update(task, description=f"validation: {name}")
-                return factory()
+        def fitting(name: str, window: int) -> None:
+            bar.update(task, description=f"validation {window + 1}: {name}")
 
-            return make
-
-        default, validation = choose_default({n: counted(n, f) for n, f in candidates.items()}, split, k)
-        bar.update(task, completed=len(candidates), description=f"test: {next(iter(factories))}")
+        choice = choose_model(candidates, split, k, recommend=recommend_for_split, on_fit=fitting)
+        default, validation = choice.name, choice.mean_ndcg
+        _progress(f"default: {choice.reason}")
+        bar.update(task, total=len(factories), completed=0, description=f"test: {next(iter(factories))}")
         names = list(factories)
 
         def done(result) -> None:
             _progress(f"  {result.name}: fitted in {result.fit_seconds:.1f}s, recommended in {result.recommend_seconds:.1f}s")
             position = names.index(result.name)
             following = names[position + 1] if position + 1 < len(names) else "done"
-            bar.update(task, completed=len(candidates) + position + 1, description=f"test: {following}")
+            bar.update(task, completed=position + 1, description=f"test: {following}")
 
         report = evaluate_models(
             {name: factory() for name, factory in factories.items()}, split, k, default_model=default, validation=validation, on_model=done
         )
-        bar.update(task, completed=len(candidates) + len(factories), description="test: done")
+        bar.update(task, completed=len(factories), description="test: done")
+    report.choice = choice.to_dict()
     return report
 
 
@@ -141,6 +138,9 @@ def evaluate(
         False, "--province-only", help="Rank only vacancies in the participant's province (every model alike)."
     ),
     radius_km: Optional[float] = typer.Option(None, "--radius-km", help="Rank only vacancies within this distance."),
+    reach: bool = typer.Option(
+        True, "--reach/--no-reach", help="Rank within each participant's reach, widened as served (project database; default on)."
+    ),
     record: bool = typer.Option(True, "--record/--no-record", help="Record every model's run in model_runs (project database)."),
 ) -> None:
     """Compare every model (lightfm, content, popularity, random, blend) on one split, warm and cold vacancies apart."""
@@ -154,7 +154,7 @@ def evaluate(
         raise UserError("an external log is evaluated on the temporal split only (it has no waves)")
     if interactions is not None and (province_only or radius_km is not None):
         raise UserError("--province-only and --radius-km need the project database (an external log has no places)")
-    filters = evaluation_filters(province_only=province_only, radius_km=radius_km)
+    filters = evaluation_filters(province_only=province_only, radius_km=radius_km, reach=reach and interactions is None)
     engine, tuned, tuned_lightfm = None, None, None
     if interactions is not None:
         split = _external_split(interactions, user_features, item_features, test_fraction)
@@ -204,6 +204,15 @@ def print_report(report: EvaluationReport) -> None:
     title = f"Models on the {report.split['split']} split (k={k}; * = default, chosen on validation; warm/cold = vacancies seen/unseen in training)"
     console.print(_metric_view(table, quality, report.default_model, title))
     console.print(_metric_view(table, more, report.default_model, f"More metrics @{k} (all test interactions)"))
+    lists = [
+        (f"{WITHIN_REACH}@{k}", "within reach"),
+        (f"{CONNECTED}@{k}", "connected"),
+        (f"{MEDIAN_KM}@{k}", "median km"),
+        (f"{WIDENED_OR_EMPTY}@{k}", "widened/empty"),
+    ]
+    console.print(_metric_view(table, lists, report.default_model,
+                               f"The lists @{k}: within 100 km, the home province or remote; connected to skills or training; "
+                               "median distance; participants whose list widened or is empty"))
     s = report.split
     cold_share = s.get("cold_interaction_share")
     console.print(
@@ -225,6 +234,8 @@ def print_report(report: EvaluationReport) -> None:
             ),
             highlight=False,
         )
+    if report.choice:
+        console.print(f"default: {report.choice['reason']}", highlight=False)
     for name, reason in report.skipped.items():
         console.print(f"skipped {name}: {reason}", highlight=False)
     if report.fairness is not None and report.default_model in report.results:
@@ -240,7 +251,8 @@ def _metric_view(table: pd.DataFrame, columns: list[tuple[str, str]], default_mo
         view.add_column(label, justify="right", min_width=6)
     for name, row in table.iterrows():
         marker = " *" if name == default_model else ""
-        digits = {key: 1 if key.endswith("seconds") else 2 if key.startswith("novelty") else 4 for key, _ in columns}
+        digits = {key: 1 if key.endswith("seconds") or key.startswith(MEDIAN_KM) else 2 if key.startswith("novelty") else 4
+                  for key, _ in columns}
         view.add_row(f"{name}{marker}", *[_number(row[key], digits[key]) for key, _ in columns])
     return view
 

@@ -16,7 +16,7 @@ by it and stay equal:
 * **connection**: a vacancy *connected* to the participant (a skill they hold
   from training or declared that it asks for, a related occupation - the same
   KBJI minor group or finer, from their prior work - or a word of a completed
-  course's title in its title) ranks above every vacancy that is not,
+  course's title in its title; :mod:`recommender.connection`) ranks above every vacancy that is not,
   unless the model has strong evidence for the unconnected one: at least
   :data:`EVIDENCE_APPLICANTS` participants similar to this one (sharing a
   skill, occupation or course word with them) applied to it in the training
@@ -36,8 +36,9 @@ import scipy.sparse as sp
 from prakerja.columns import Columns
 from prakerja.errors import UserError
 from recommender.attributes import ItemAttr, UserAttr
+from recommender.connection import connection_names, held_names
 from recommender.base import Recommender
-from recommender.dataset import Dataset, Entities, IdMap, feature_family
+from recommender.dataset import Dataset, Entities, IdMap
 from recommender.feature_space import FeatureSpace
 from recommender.filters import haversine_km
 from recommender.models.blend import Blend
@@ -62,18 +63,6 @@ DISTANCE_WEIGHT_GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0
 APPLIED_WEIGHT = 3.0
 VALIDATION_FRACTION = 0.2
 VALIDATION_USERS = 3000
-CONNECTING_FAMILIES = ("skill", "word")
-#: An ``occ=`` name connects from this many code digits on (a KBJI minor group): "occ=5" (all service
-#: and sales work) says nothing about a person's fit.
-CONNECTING_OCCUPATION_DIGITS = 3
-
-
-def connecting(name: str) -> bool:
-    """Whether a shared feature name connects a participant to a vacancy (see the module docstring)."""
-    family = feature_family(name)
-    if family in CONNECTING_FAMILIES:
-        return True
-    return family == "occ" and len(str(name).split("=", 1)[1]) >= CONNECTING_OCCUPATION_DIGITS
 
 
 class Grounded(Recommender):
@@ -117,8 +106,7 @@ class Grounded(Recommender):
         return BASE_MODELS[self.base](**(self.base_params or {}))
 
     def _fit(self, dataset: Dataset) -> None:
-        shared = np.intersect1d(dataset.user_features.names.astype(str), dataset.item_features.names.astype(str))
-        self.connection_names_ = np.array([n for n in shared if connecting(n)], dtype=object)
+        self.connection_names_ = connection_names(dataset.user_features, dataset.item_features)
         self.__dict__.pop("_space", None)
         self._cache = None
         self.has_places_ = dataset.user_attributes is not None and dataset.item_attributes is not None
@@ -193,9 +181,7 @@ class Grounded(Recommender):
         return state
 
     def _binary(self, entities: Entities) -> sp.csr_matrix:
-        matrix = self.space().entries(entities.features).csr()
-        matrix.data[:] = 1.0
-        return matrix
+        return held_names(self.space(), entities.features)
 
     def _item_side(self, items: Entities) -> "GroundedItems":
         rows = self.evidence_items_.to_internal(items.ids, strict=False)  # vacancies new since fitting have no evidence

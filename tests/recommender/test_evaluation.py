@@ -19,7 +19,7 @@ from prakerja.errors import UserError
 from prakerja.models import ModelRun
 from recommender.dataset import Dataset
 from recommender.database_evaluation import age_band, database_split, database_wave_split, record_run
-from recommender.evaluation import choose_default, evaluate_models, lineup, score_lists
+from recommender.evaluation import NAMED_SETUPS, choose_default, evaluate_models, lineup, score_lists
 from recommender.evaluation_split import COLD, WARM, EvaluationSplit, temporal_split
 from recommender.splitters import TemporalSplitter
 from tests.worlds import MEDIUM
@@ -88,7 +88,7 @@ def test_every_model_runs_on_the_same_split_and_learned_models_beat_random(split
     models = {name: factory() for name, factory in lineup(FAST).items()}
     report = evaluate_models(models, split, k=10)
     table = report.metric_table()
-    assert list(table.index) == ["lightfm", "content", "popularity", "random", "blend"]
+    assert list(table.index) == ["lightfm", "content", "popularity", "random", "blend", "grounded-content", "grounded"]
     for column in ("ndcg@10", f"ndcg@10 {WARM}", f"ndcg@10 {COLD}", "coverage@10", "novelty@10", "auc@10"):
         assert table[column].notna().all(), column
     # the planted trade signal is found, also on vacancies never seen in training
@@ -182,12 +182,17 @@ def test_evaluate_cli_on_the_project_database(engine, world, tmp_path, monkeypat
     result = subprocess.run([*cli, "--format", "json", "--k", "5"], env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert list(report["models"]) == ["lightfm", "content", "popularity", "random", "blend"]
+    assert list(report["models"]) == ["lightfm", "content", "popularity", "random", "blend", "grounded-content", "grounded"]
     assert {"ndcg@5 warm", "ndcg@5 cold", "recall@5 cold", "validation ndcg@5"} <= set(report["models"]["blend"])
+    lists = {"within reach@5", "connected@5", "median km@5", "widened or empty@5"}
+    assert lists <= set(report["models"]["grounded"]) and report["split"]["filters"] == "each participant's reach"
+    assert all(0 <= report["models"][name]["within reach@5"] <= 1 for name in report["models"])
+    assert report["choice"]["chosen"] == report["default_model"] and report["default_model"] in report["choice"]["reason"]
     assert {row["segment"] for row in report["fairness"]} == {"history", "province", "urban_rural", "gender", "disability", "age_band"}
     with Session(engine) as session:
         runs = session.scalars(select(ModelRun)).all()
-    assert sorted(run.algorithm for run in runs) == sorted(report["models"])  # every model's run recorded
+    algorithms = [NAMED_SETUPS.get(name, (name,))[0] for name in report["models"]]  # grounded-content is a grounded run
+    assert sorted(run.algorithm for run in runs) == sorted(algorithms)  # every model's run recorded
     assert sum("default" in run.notes for run in runs) == 1
 
     # the table view, in process (the command line around it is the same as above)
@@ -197,10 +202,11 @@ def test_evaluate_cli_on_the_project_database(engine, world, tmp_path, monkeypat
     monkeypatch.setenv("PRAKERJA_DATA_DIR", str(tmp_path))
     evaluate(
         fmt="table", k=10, interactions=None, user_features=None, item_features=None, split_kind="temporal",
-        test_fraction=0.2, test_waves=1, province_only=False, radius_km=None, record=False,
+        test_fraction=0.2, test_waves=1, province_only=False, radius_km=None, reach=True, record=False,
     )
     flat = " ".join(capsys.readouterr().out.split())
-    for word in ("NDCG", "Recall", "warm", "cold", "lightfm", "blend", "test vacancies are cold", "paired bootstrap"):
+    for word in ("NDCG", "Recall", "warm", "cold", "lightfm", "blend", "test vacancies are cold", "paired bootstrap",
+                 "within reach", "connected", "median km", "default: "):
         assert word in flat, word
     assert "by group" in flat and "exposure" in flat and "Rp" in flat
     with Session(engine) as session:

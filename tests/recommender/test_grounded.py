@@ -14,7 +14,8 @@ from prakerja.models import Interaction
 from recommender.features import load_dataset
 from recommender.filters import ItemFilters
 from recommender.models import Grounded, make_model
-from recommender.models.grounded import EVIDENCE_APPLICANTS, LOWER_TIER, connecting
+from recommender.connection import connecting
+from recommender.models.grounded import EVIDENCE_APPLICANTS, LOWER_TIER
 from recommender.participant_list import match_participant
 from recommender.registry import load_run, record_run
 from recommender.serving_state import MODEL_CACHE

@@ -1,0 +1,43 @@
+"""When a vacancy is connected to a participant: it asks for something they hold.
+
+Connected means the two share a feature name of a connecting kind: a skill
+(from a completed training or declared), a word of a completed course's title
+in the vacancy's title, or an occupation group of three digits or more (a
+KBJI minor group: the participant's prior work and its groups against the
+vacancy's). A shared province or a shared one-digit major group ("all
+service and sales work") is no connection. The grounded model ranks by it
+and evaluation measures every model's lists by it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from recommender.dataset import Features, feature_family
+from recommender.feature_space import FeatureSpace
+
+CONNECTING_FAMILIES = ("skill", "word")
+#: An ``occ=`` name connects from this many code digits on (a KBJI minor group).
+CONNECTING_OCCUPATION_DIGITS = 3
+
+
+def connecting(name: str) -> bool:
+    """Whether a feature name both sides share connects a participant to a vacancy (module docstring)."""
+    family = feature_family(name)
+    if family in CONNECTING_FAMILIES:
+        return True
+    return family == "occ" and len(str(name).split("=", 1)[1]) >= CONNECTING_OCCUPATION_DIGITS
+
+
+def connection_names(user_features: Features, item_features: Features) -> np.ndarray:
+    """The connecting names both sides hold, sorted."""
+    shared = np.intersect1d(user_features.names.astype(str), item_features.names.astype(str))
+    return np.array([n for n in shared if connecting(n)], dtype=object)
+
+
+def held_names(space: FeatureSpace, features: Features) -> sp.csr_matrix:
+    """Binary (rows x connection names) of ``features`` in ``space``'s columns."""
+    matrix = space.entries(features).csr()
+    matrix.data[:] = 1.0
+    return matrix
