@@ -36,6 +36,7 @@ ROLE_PAGES: dict[str, list[tuple[str, str, str]]] = {
         ("fairness", "page_fairness", ":material/diversity_3:"),
         ("training_jobs", "page_jobs", ":material/play_circle:"),
         ("inspect", "page_inspect", ":material/person_search:"),
+        ("experiments", "page_experiments", ":material/labs:"),
     ],
 }
 SIGN_IN = ("sign_in", "page_sign_in", ":material/login:")

@@ -11,14 +11,14 @@ from dashboard.queries.participant import saved_vacancies
 from dashboard.session import cached, engine, page_header
 from dashboard.tables import DATE, TEXT, show_table
 from prakerja.errors import UserError
-from recommender.participant_list import match_participant
+from recommender.experiments.serving import serve_participant
 
 account, lang = page_header("page_matches", ("participant",))
 reach_form(engine(), account.participant_id, lang)
 filters = filters_from_form(lang)
 try:
     with st.spinner(t("loading_matches", lang)):
-        results = match_participant(engine(), account.participant_id, filters)
+        results, _arm = serve_participant(engine(), account.participant_id, filters)  # the experiment arm's model, if any
 except UserError as exc:
     report_failure(exc, lang, "recommender_unavailable")
     st.stop()
