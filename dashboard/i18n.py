@@ -108,6 +108,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "scope_empty_province": {"id": "Tidak ada lowongan di provinsi Anda", "en": "No vacancies in your province"},
     "scope_empty_remote": {"id": "Tidak ada lowongan jarak jauh (remote)", "en": "No remote vacancies"},
     "scope_empty_anywhere": {"id": "Tidak ada lowongan", "en": "No vacancies"},
+    "scope_few_commute": {"id": "Sedikit lowongan yang sesuai dengan pelatihan Anda dalam {km} km", "en": "Few vacancies fitting your training within {km} km"},
+    "scope_few_province": {"id": "Sedikit lowongan yang sesuai dengan pelatihan Anda di provinsi Anda", "en": "Few vacancies fitting your training in your province"},
     "scope_shown_commute": {"id": "menampilkan lowongan dalam {km} km", "en": "showing vacancies within {km} km"},
     "scope_shown_province": {"id": "menampilkan lowongan di provinsi Anda", "en": "showing vacancies in your province"},
     "scope_shown_anywhere": {"id": "menampilkan lowongan di seluruh Indonesia", "en": "showing vacancies anywhere in Indonesia"},

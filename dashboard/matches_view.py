@@ -71,7 +71,8 @@ def list_notice(results, lang: str) -> str | None:
     if results.empty_reason:
         return t(f"empty_{results.empty_reason}", lang)
     if results.widened:
-        return t("list_widened", lang, nothing=_scope_text("scope_empty_", results.asked, lang),
+        opening = "scope_few_" if results.few_connected else "scope_empty_"
+        return t("list_widened", lang, nothing=_scope_text(opening, results.asked, lang),
                  showing=_scope_text("scope_shown_", results.shown, lang))
     return None
 

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, select
 
 from prakerja.models import Province, Regency, Skill, Vacancy, VacancySkill, VacancySource
 from recommender.base import Recommender
+from recommender.connection import ConnectionIndex
 from recommender.dataset import Dataset, IdMap
 from recommender.features import _read
 from recommender.filters import ItemArrays
@@ -133,6 +134,7 @@ class CatalogueIndex:
         self.item_side: Any = model.catalogue_side(catalogue)
         self.active_rows = np.flatnonzero(self.items.active)
         self.active_side: Any = self.item_side.take(self.active_rows)
+        self.connections = ConnectionIndex(catalogue.item_features)  # which vacancies a participant's reach may widen for
         self._row_of: dict[int, int] | None = None
 
     def item_rows(self, vacancy_ids) -> np.ndarray:

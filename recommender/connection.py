@@ -41,3 +41,21 @@ def held_names(space: FeatureSpace, features: Features) -> sp.csr_matrix:
     matrix = space.entries(features).csr()
     matrix.data[:] = 1.0
     return matrix
+
+
+class ConnectionIndex:
+    """Which vacancies of a catalogue each participant is connected to, with the catalogue's side built once.
+
+    The columns are the connecting names the vacancies hold; a participant's
+    row is looked up in them, so a batch and one participant get the same answer.
+    """
+
+    def __init__(self, item_features: Features) -> None:
+        names = np.array(sorted({str(n) for n in item_features.names if connecting(n)}), dtype=object)
+        self.space = FeatureSpace(names)
+        self.asked = held_names(self.space, item_features)
+
+    def connected(self, user_features: Features, item_rows: np.ndarray) -> np.ndarray:
+        """Boolean (users x len(item_rows)): the vacancy asks for something the user holds."""
+        held = held_names(self.space, user_features)
+        return (held @ self.asked[np.asarray(item_rows, dtype=np.int64)].T).toarray() > 0

@@ -37,7 +37,8 @@ import scipy.sparse as sp
 from prakerja import vocab
 from prakerja.errors import UserError
 from recommender.attributes import ItemAttr, UserAttr
-from recommender.reach import Reach, widened_mask
+from recommender.connection import ConnectionIndex
+from recommender.reach import Reach, chosen_steps, step_masks
 
 if TYPE_CHECKING:  # pragma: no cover
     from recommender.dataset import Dataset
@@ -116,15 +117,16 @@ class ItemFilters:
             return np.ones(len(item_rows), dtype=bool)
         return self._place_choice(_user_attributes(dataset).iloc[user_row], PlaceColumns.of(dataset, item_rows))[0]
 
-    def _place_choice(self, user: Mapping, items: "PlaceColumns") -> tuple[np.ndarray, int | None]:
-        """The place mask for one user and, when their reach decided it, the index of the reach step shown."""
+    def _place_choice(self, user: Mapping, items: "PlaceColumns", connected: np.ndarray | None = None) -> tuple[np.ndarray, int | None]:
+        """The place mask for one user and, when their reach decided it, the index of the reach step shown.
+
+        ``connected``: per item, whether it is connected to the user (a commuting reach widens for more of them).
+        """
         if not self.uses_place:
             if self.uses_reach(user):
-                reach = Reach(str(user[UserAttr.Reach]), int(user[UserAttr.CommuteKm]))
-                distance = haversine_km(user[UserAttr.Latitude], user[UserAttr.Longitude], items.latitude, items.longitude)
-                same_province = items.province == user[UserAttr.Province]
-                qualifies = np.ones(len(items.regency), dtype=bool)
-                return widened_mask(reach, qualifies, distance, same_province, items.remote)
+                reach, masks = self._reach_masks(user, items)
+                step = int(chosen_steps(reach, masks, items.remote, None if connected is None else connected[None, :])[0])
+                return masks[step], step
             return np.ones(len(items.regency), dtype=bool), None
         mask = np.ones(len(items.regency), dtype=bool)
         if self.same_regency:
@@ -138,6 +140,12 @@ class ItemFilters:
             mask |= items.remote
         return mask, None
 
+    @staticmethod
+    def _reach_masks(user: Mapping, items: "PlaceColumns") -> tuple[Reach, list[np.ndarray]]:
+        reach = Reach(str(user[UserAttr.Reach]), int(user[UserAttr.CommuteKm]))
+        distance = haversine_km(user[UserAttr.Latitude], user[UserAttr.Longitude], items.latitude, items.longitude)
+        return reach, step_masks(reach, distance, items.province == user[UserAttr.Province], items.remote)
+
     def user_candidates(self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray) -> np.ndarray:
         """The candidate item rows of one user, as :meth:`candidate_groups` gives them to the user's group.
 
@@ -146,12 +154,18 @@ class ItemFilters:
         """
         return self.user_candidates_and_step(items, user, item_rows)[0]
 
-    def user_candidates_and_step(self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray) -> tuple[np.ndarray, int | None]:
-        """:meth:`user_candidates` and the index of the reach step they come from (None: no reach applied)."""
+    def user_candidates_and_step(
+        self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray, connected_of=None
+    ) -> tuple[np.ndarray, int | None]:
+        """:meth:`user_candidates` and the index of the reach step they come from (None: no reach applied).
+
+        ``connected_of(rows)``: whether each of those item rows is connected to the user (see :meth:`_place_choice`).
+        """
         base = np.asarray(item_rows)[self.items_mask(items, item_rows)]
         if not (self.uses_place or self.uses_reach(user)):
             return base, None
-        mask, step = self._place_choice(user, PlaceColumns.at(items, base))
+        connected = connected_of(base) if connected_of is not None and self.uses_reach(user) else None
+        mask, step = self._place_choice(user, PlaceColumns.at(items, base), connected)
         return base[mask], step
 
     def candidate_groups(
@@ -165,27 +179,42 @@ class ItemFilters:
             return
         users = _user_attributes(dataset)
         places = PlaceColumns.of(dataset, base)
-        # the coarsest place that decides the candidates: fewer, larger groups make better matrix products
-        level = UserAttr.Regency if (self.same_regency or self.radius_km or by_reach) else UserAttr.Province
-        keys = users[level].to_numpy()[user_rows].astype(str)
         if by_reach:
-            keys = np.char.add(np.char.add(keys, "|" + users[UserAttr.Reach].to_numpy()[user_rows].astype(str)),
-                               "|" + users[UserAttr.CommuteKm].to_numpy()[user_rows].astype(str))
-        order = np.argsort(keys, kind="stable")
-        boundaries = np.flatnonzero(keys[order][1:] != keys[order][:-1]) + 1
-        for positions in np.split(order, boundaries):
+            yield from self._reach_groups(dataset, users, user_rows, base, places)
+            return
+        # the coarsest place that decides the candidates: fewer, larger groups make better matrix products
+        level = UserAttr.Regency if (self.same_regency or self.radius_km) else UserAttr.Province
+        keys = users[level].to_numpy()[user_rows].astype(str)
+        for positions in _groups(keys):
             yield positions, base[self._place_choice(users.iloc[int(user_rows[positions[0]])], places)[0]]
+
+    def _reach_groups(self, dataset: "Dataset", users: pd.DataFrame, user_rows: np.ndarray, base: np.ndarray, places: "PlaceColumns"):
+        """(positions, candidates) per group of users sharing a home regency, a reach and the step it shows."""
+        connected = ConnectionIndex(dataset.item_features).connected(dataset.user_features.rows(user_rows), base)
+        for positions, step, mask in self._reach_choices(users, user_rows, places, connected):
+            yield positions, base[mask]
+
+    def _reach_choices(self, users: pd.DataFrame, user_rows: np.ndarray, places: "PlaceColumns", connected: np.ndarray):
+        """(positions, step, mask) per group of users sharing a home regency, a reach and the step shown."""
+        keys = np.char.add(np.char.add(users[UserAttr.Regency].to_numpy()[user_rows].astype(str),
+                                       "|" + users[UserAttr.Reach].to_numpy()[user_rows].astype(str)),
+                           "|" + users[UserAttr.CommuteKm].to_numpy()[user_rows].astype(str))
+        for positions in _groups(keys):
+            reach, masks = self._reach_masks(users.iloc[int(user_rows[positions[0]])], places)
+            steps = chosen_steps(reach, masks, places.remote, connected[positions])
+            for step in np.unique(steps):
+                yield positions[steps == step], int(step), masks[step]
 
     def reach_steps(self, dataset: "Dataset", user_rows: np.ndarray, item_rows: np.ndarray) -> np.ndarray:
         """Per user, the index of the reach step their list comes from (0: their own reach; -1: no reach applied)."""
+        user_rows = np.asarray(user_rows)
         steps = np.full(len(user_rows), -1, dtype=np.int64)
         if not self.uses_reach(dataset.user_attributes):
             return steps
         base = np.asarray(item_rows)[self.item_mask(dataset, item_rows)]
-        users = _user_attributes(dataset)
-        places = PlaceColumns.of(dataset, base)
-        for position, row in enumerate(np.asarray(user_rows)):
-            steps[position] = self._place_choice(users.iloc[int(row)], places)[1]
+        connected = ConnectionIndex(dataset.item_features).connected(dataset.user_features.rows(user_rows), base)
+        for positions, step, _ in self._reach_choices(_user_attributes(dataset), user_rows, PlaceColumns.of(dataset, base), connected):
+            steps[positions] = step
         return steps
 
     # ------------------------------------------------------------------ exclusions
@@ -294,6 +323,13 @@ class ItemArrays:
             mask = hit[inverse] if len(distinct) else np.zeros(0, dtype=bool)
             self._offers[wanted] = mask
         return mask
+
+
+def _groups(keys: np.ndarray):
+    """Positions of equal keys, group by group (stable order within a group)."""
+    order = np.argsort(keys, kind="stable")
+    boundaries = np.flatnonzero(keys[order][1:] != keys[order][:-1]) + 1
+    yield from np.split(order, boundaries)
 
 
 _ARRAYS: dict[int, tuple] = {}

@@ -26,7 +26,7 @@ from recommender.attributes import UserAttr
 from recommender.base import Recommender, check_k
 from recommender.explain import Explanation, explain
 from recommender.features import newest_sighting
-from recommender.filters import ItemFilters
+from recommender.filters import ItemFilters, haversine_km
 from recommender.participant_reads import ParticipantRows, read_participant, read_participant_async
 from recommender.reach import Reach, ReachStep, widening_notice
 from recommender.retrieval import select_top_k
@@ -85,13 +85,16 @@ class MatchList(list):
     day the list is judged at (the real date unless replayed); ``reach``: the
     participant's reach; ``asked`` / ``shown``: the scope asked for and the
     (possibly wider) scope shown (None when the caller's own place filter
-    decided); ``empty_reason`` (codes above) and ``newest_sighting`` when the
-    list is empty.
+    decided); ``few_connected``: it widened because its own reach held few
+    vacancies connected to the participant's training, not none at all;
+    ``empty_reason`` (codes above) and ``newest_sighting`` when the list is empty.
     """
 
     def __init__(self, results=(), *, data_as_of: dt.date, reach: Reach | None = None, asked: ReachStep | None = None,
-                 shown: ReachStep | None = None, empty_reason: str | None = None, newest_sighting: dt.datetime | None = None):
+                 shown: ReachStep | None = None, few_connected: bool = False, empty_reason: str | None = None,
+                 newest_sighting: dt.datetime | None = None):
         super().__init__(results)
+        self.few_connected = few_connected
         self.data_as_of = data_as_of
         self.reach = reach
         self.asked = asked
@@ -115,7 +118,7 @@ class MatchList(list):
         if self.empty_reason == EMPTY_EXCLUDED:
             return "Anda sudah melamar atau menolak semua lowongan aktif yang sesuai."
         if self.widened:
-            return widening_notice(self.asked, self.shown) + "."
+            return widening_notice(self.asked, self.shown, self.few_connected) + "."
         return None
 
 
@@ -197,17 +200,18 @@ def rank_participant(engine: Engine, state: ServingState, rows: ParticipantRows,
              UserAttr.Latitude: rows.latitude, UserAttr.Longitude: rows.longitude,
              UserAttr.Reach: rows.reach.kind, UserAttr.CommuteKm: rows.reach.commute_km}
     start = index.active_rows if filters.active_only else np.arange(index.catalogue.n_items)
-    candidates, step = filters.user_candidates_and_step(index.items, place, start)
+    candidates, step = filters.user_candidates_and_step(
+        index.items, place, start, connected_of=lambda item_rows: index.connections.connected(rows.features, item_rows)[0])
     steps = rows.reach.steps()
     context = dict(data_as_of=pd.Timestamp(state.catalogue.now).date(), reach=rows.reach,
                    asked=steps[0] if step is not None else None, shown=steps[step] if step is not None else None)
+    context["few_connected"] = bool(step) and _asked_scope_had_vacancies(index, rows, steps[0], candidates)
     excluded = index.item_rows(rows.excluded_vacancy_ids)
     before_exclusions = len(candidates)
     if len(excluded):
         candidates = candidates[~np.isin(candidates, excluded, assume_unique=True)]
     if len(candidates) == 0:
-        return MatchList(data_as_of=context["data_as_of"], reach=rows.reach, asked=context["asked"], shown=context["shown"],
-                         **_why_empty(engine, index, filters, before_exclusions))
+        return MatchList(**context, **_why_empty(engine, index, filters, before_exclusions))
     positions, scores = select_top_k(index.scores(user_side, candidates), k)
     found = positions[0] >= 0
     item_rows, scores = candidates[positions[0][found]], scores[0][found]
@@ -218,6 +222,14 @@ def rank_participant(engine: Engine, state: ServingState, rows: ParticipantRows,
          for rank, (item_row, vacancy_id, score, why) in enumerate(zip(item_rows, ids, scores, reasons), start=1)),
         **context,
     )
+
+
+def _asked_scope_had_vacancies(index, rows: ParticipantRows, asked: ReachStep, candidates: np.ndarray) -> bool:
+    """A widened list's own reach held placed vacancies: it widened for more that fit the participant's training."""
+    items = index.items
+    distance = haversine_km(rows.latitude, rows.longitude, items.latitude[candidates], items.longitude[candidates])
+    inside = asked.mask(distance, items.province[candidates] == rows.province, items.remote[candidates])
+    return bool((inside & ~items.remote[candidates]).any())
 
 
 def _why_empty(engine: Engine, index, filters: ItemFilters, before_exclusions: int) -> dict:

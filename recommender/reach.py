@@ -14,7 +14,9 @@ their data):
 Remote vacancies are within everyone's reach. When nothing within reach
 passes the other filters, the list widens one step at a time (commute ->
 province -> anywhere; remote -> commute -> province -> anywhere) and says
-which step it shows.
+which step it shows. A commuting reach also widens to the province when
+that holds more vacancies connected to the participant's skills or training
+and the commute holds fewer than :data:`ENOUGH_CONNECTED` (:func:`chosen_steps`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ from prakerja.errors import UserError
 DEFAULT_COMMUTE_KM_URBAN = 25
 DEFAULT_COMMUTE_KM_RURAL = 50
 MAX_COMMUTE_KM = 500
+#: A commuting scope whose vacancies connected to the participant are fewer than this widens to the
+#: province when that holds more (a list of vacancies near home that ask for nothing the participant
+#: learned helps less than their province's that do).
+ENOUGH_CONNECTED = 10
 #: "Within reach" as evaluation measures it for everyone, whatever their preference.
 MEASURED_REACH_KM = 100.0
 
@@ -95,21 +101,46 @@ def check_reach(kind: str, commute_km: int | None) -> tuple[str, int | None]:
     return kind, None if commute_km is None else int(commute_km)
 
 
-def widened_mask(reach: Reach, qualifies: np.ndarray, distance_km, same_province, remote) -> tuple[np.ndarray, int]:
-    """The vacancies of the narrowest step of ``reach`` holding any that ``qualifies``, and that step's index.
+def step_masks(reach: Reach, distance_km, same_province, remote) -> list[np.ndarray]:
+    """Per step of ``reach``, the boolean mask of the vacancies inside it."""
+    return [step.mask(distance_km, same_province, remote) for step in reach.steps()]
 
-    A place scope counts only with a vacancy placed in it (remote ones are in every scope).
 
-    When no step holds one, the widest step's mask and its index (the list is empty whatever the reach).
+def first_placed_step(reach: Reach, masks: list[np.ndarray], remote) -> int:
+    """The narrowest step holding a placed vacancy (remote ones count only for the remote step); the widest when none does.
+
+    Remote vacancies are inside every scope, so only a placed one makes a place scope worth showing.
     """
-    steps = reach.steps()
     placed = ~np.asarray(remote, dtype=bool)
-    for index, step in enumerate(steps):
-        mask = step.mask(distance_km, same_province, remote)
-        # remote vacancies are inside every scope, so only a placed one makes a place scope worth showing
-        if (mask & qualifies & (placed if step.scope != "remote" else True)).any():
-            return mask, index
-    return steps[-1].mask(distance_km, same_province, remote), len(steps) - 1
+    for index, (step, mask) in enumerate(zip(reach.steps(), masks)):
+        if (mask & (placed if step.scope != "remote" else True)).any():
+            return index
+    return len(masks) - 1
+
+
+def chosen_steps(reach: Reach, masks: list[np.ndarray], remote, connected: np.ndarray | None) -> np.ndarray:
+    """Per user (rows of ``connected``), the step their list shows.
+
+    The first step holding a placed vacancy; then, for a commuting reach, a
+    wider step within the province when it holds more vacancies connected to
+    the user (:mod:`recommender.connection`): the narrowest step holding as
+    many connected placed vacancies as any step up to the province does,
+    counting at most :data:`ENOUGH_CONNECTED`. Never "anywhere" for that, and
+    never beyond a chosen "province" or "remote".
+    """
+    first = first_placed_step(reach, masks, remote)
+    n_users = 1 if connected is None else connected.shape[0]
+    steps = np.full(n_users, first, dtype=np.int64)
+    scopes = [step.scope for step in reach.steps()]
+    widenable = [i for i in range(first, len(scopes)) if scopes[i] in ("commute", "province")]
+    if connected is None or reach.kind != "commute" or len(widenable) < 2:
+        return steps
+    placed = ~np.asarray(remote, dtype=bool)
+    counts = np.stack([connected[:, masks[i] & placed].sum(axis=1) for i in widenable], axis=1)
+    target = np.minimum(counts.max(axis=1), ENOUGH_CONNECTED)
+    reaching = counts >= target[:, None]
+    chosen = np.asarray(widenable)[np.argmax(reaching, axis=1)]
+    return np.where(target > 0, chosen, first)
 
 
 def within_measured_reach(distance_km, same_province, remote) -> np.ndarray:
@@ -135,6 +166,13 @@ SHOWING_ID = {
 }
 
 
-def widening_notice(asked: ReachStep, shown: ReachStep) -> str:
-    """ "Tidak ada lowongan dalam 25 km; menampilkan lowongan di provinsi Anda" """
-    return NOTICE_ID[asked.scope].format(km=asked.km or 0) + "; " + SHOWING_ID[shown.scope].format(km=shown.km or 0)
+FEW_CONNECTED_ID = {
+    "commute": "Sedikit lowongan yang sesuai dengan pelatihan Anda dalam {km:g} km",
+    "province": "Sedikit lowongan yang sesuai dengan pelatihan Anda di provinsi Anda",
+}
+
+
+def widening_notice(asked: ReachStep, shown: ReachStep, few_connected: bool = False) -> str:
+    """ "Tidak ada lowongan dalam 25 km; menampilkan lowongan di provinsi Anda" (or "Sedikit lowongan yang sesuai ...")."""
+    opening = (FEW_CONNECTED_ID if few_connected else NOTICE_ID)[asked.scope].format(km=asked.km or 0)
+    return opening + "; " + SHOWING_ID[shown.scope].format(km=shown.km or 0)

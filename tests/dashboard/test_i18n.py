@@ -46,7 +46,7 @@ def test_keys_built_from_vocabularies_exist():
         "dim_": DIMENSIONS, "step_": FUNNEL_STEPS, "etype_": vocab.EMPLOYMENT_TYPES, "feedback_": FEEDBACK_KINDS,
         "feedback_done_": FEEDBACK_KINDS, "job_": KINDS, "state_": (RUNNING, FINISHED, FAILED), "role_": DASHBOARD_ROLES,
         "level_": LEVELS, "mode_": vocab.COURSE_MODES, "reach_": vocab.REACH_KINDS,
-        "scope_empty_": vocab.REACH_KINDS, "scope_shown_": vocab.REACH_KINDS,
+        "scope_empty_": vocab.REACH_KINDS, "scope_shown_": vocab.REACH_KINDS, "scope_few_": ("commute", "province"),
         "empty_": (EMPTY_NO_ACTIVE, EMPTY_FILTERS, EMPTY_EXCLUDED),
     }
     missing = [prefix + value for prefix, values in families.items() for value in values if not i18n.has_message(prefix + value)]

@@ -34,6 +34,10 @@ def test_a_widened_or_empty_list_says_so_in_both_languages():
     assert list_notice(widened, "id") == "Tidak ada lowongan dalam 25 km; menampilkan lowongan di provinsi Anda."
     assert list_notice(widened, "en") == "No vacancies within 25 km; showing vacancies in your province."
     assert widened.notice == list_notice(widened, "id")
+    fewer = MatchList([object()], data_as_of=dt.date(2026, 12, 5), reach=reach, asked=reach.steps()[0], shown=reach.steps()[1],
+                      few_connected=True)
+    assert list_notice(fewer, "en") == "Few vacancies fitting your training within 25 km; showing vacancies in your province."
+    assert fewer.notice == list_notice(fewer, "id")
     empty = MatchList(data_as_of=dt.date(2026, 12, 5), empty_reason=EMPTY_NO_ACTIVE, newest_sighting=dt.datetime(2024, 8, 30))
     assert list_notice(empty, "id") == "Belum ada lowongan aktif per 5 Desember 2026; lowongan terbaru terlihat 30 Agustus 2024."
     assert list_notice(MatchList([object()], data_as_of=dt.date(2026, 12, 5), reach=reach, asked=reach.steps()[0],

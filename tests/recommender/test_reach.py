@@ -123,3 +123,25 @@ def test_an_empty_list_says_why(reach_world):
     results = match_participant(engine, pid, k=10)
     assert results == [] and results.empty_reason == EMPTY_NO_ACTIVE
     assert results.notice.startswith("Belum ada lowongan aktif per ") and "lowongan terbaru terlihat" in results.notice
+
+
+def test_a_commute_with_few_vacancies_fitting_the_training_widens_to_the_province(reach_world):
+    engine, world = reach_world
+    dataset = load_dataset(engine)
+    sidoarjo = np.flatnonzero(dataset.user_attributes["regency_code"].to_numpy() == "3515")
+    welder = next(int(p) for p in dataset.user_id_map.external_ids[sidoarjo] if world.participants[int(p)] == "welder")
+    save_reach(engine, welder, "commute", 5)  # Sidoarjo only: Surabaya's centre is further
+    welding_jobs = [vid for vid, trade in world.vacancies.items() if trade == "welder"]
+    with transaction(engine) as session:
+        session.execute(update(Vacancy).where(Vacancy.regency_code == "3515", Vacancy.id.in_(welding_jobs))
+                        .values(status="expired", updated_at=dt.datetime(2030, 1, 1)))
+    MODEL_CACHE.clear()
+    results = match_participant(engine, welder, k=10)
+    assert (results.asked.scope, results.shown.scope) == ("commute", "province") and results.few_connected
+    assert results.notice == "Sedikit lowongan yang sesuai dengan pelatihan Anda dalam 5 km; menampilkan lowongan di provinsi Anda."
+    everything = match_participant(engine, welder, k=100)  # the content fallback ranks by place first; a grounded model would not
+    assert any(r.regency_name == "Kota Surabaya" and world.vacancies[r.vacancy_id] == "welder" for r in everything)
+    dataset = load_dataset(engine)
+    model = ContentSimilarity().fit(dataset)
+    frame = model.recommend([welder], dataset, k=20, filters=ItemFilters())
+    assert_same_ranking([(r.vacancy_id, r.score) for r in match_participant(engine, welder, k=10, model=model)], frame, 10, welder)
