@@ -130,6 +130,35 @@ def ingest_report(
     console.print(sources)
 
 
+@ingest_app.command("reclassify")
+def ingest_reclassify(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what would move; write nothing."),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Re-classify the occupation of every stored vacancy (after the classifier changed) and count what moved."""
+    from jobs_ingest.reclassify import reclassify_vacancies
+    from prakerja.console import console
+    from prakerja.db import open_database
+
+    if fmt not in ("table", "json"):
+        raise UserError(f"--format must be 'table' or 'json', not {fmt!r}")
+    result = reclassify_vacancies(open_database(), dry_run=dry_run)
+    if fmt == "json":
+        print(json.dumps(result.as_dict() | {"dry_run": dry_run}, indent=2))
+        return
+    verb = "would change" if dry_run else "changed"
+    console.print(
+        f"{result.vacancies:,} vacancies re-classified: {result.changed:,} {verb} "
+        f"({sum(result.moves.values()):,} moved to another group, {result.refined:,} to another unit of the same group)",
+        highlight=False,
+    )
+    if result.moves:
+        moves = Table("from", "to", "vacancies", title="Moves between sub-major groups")
+        for (before, after), count in sorted(result.moves.items(), key=lambda item: (-item[1], item[0])):
+            moves.add_row(before, after, f"{count:,}")
+        console.print(moves)
+
+
 def _parse_now(text: str | None) -> dt.datetime | None:
     if text is None:
         return None

@@ -297,8 +297,8 @@ def _meaning_finder(skills, occupations) -> Callable[[str, str | None, str | Non
         occupation = None
         if occupations is not None:
             match = occupations.classify(title, department=department, description=description)
-            if match is not None:
-                occupation = (match.code, float(match.confidence))
+            if match is not None:  # below the classifier's threshold: the confidence is kept, the group is not
+                occupation = (match.code if match.confident else None, float(match.confidence))
         skill_ids: tuple[int, ...] = ()
         if skills is not None:
             text = "\n".join(part for part in (title, department, description) if part)

@@ -1,218 +1,155 @@
-"""The occupation group (KBJI 2014 unit group) of a posting, from its title, department and description.
+"""The occupation group (KBJI 2014 / ISCO-08) of a posting, with a confidence that means what it says.
 
-Three steps, most to least trusted:
+A learned model (:mod:`jobs_ingest.occupation_model`, trained by
+:mod:`jobs_ingest.occupation_training` on hand-labelled board titles and the
+shipped keyword lexicon) reads the title's words, word pairs and letter runs,
+the board's department, and the keyword rules' answer
+(:mod:`jobs_ingest.occupation_rules`) as a hint. It answers a sub-major group
+(2 digits) with a calibrated probability, then names a unit group (4 digits)
+inside it when one unit clearly leads; otherwise the answer stays at 2 digits.
 
-1. Keyword rules. ``occupation_keywords.csv`` lists, per unit group, the
-   phrases job boards use for it in Indonesian and English ("barista",
-   "staf akuntansi", "backend engineer"). Every phrase found in the title
-   votes for its group with weight = its number of words, so "sales manager"
-   outvotes "sales". Phrases in the department and description vote too, with
-   less weight.
-2. Managers. A title that names a manager ("manager", "kepala", "head of",
-   "direktur") outside the phrase that won is moved to the management unit of
-   that domain: an accountant's manager is a finance manager (1211).
-3. Fuzzy fallback. A title no rule covers is compared (rapidfuzz token-sort
-   ratio) with the titles of all known groups, including the 2,137 KBJI job
-   titles when an official file was imported; a close one is kept with a low
-   confidence.
+An answer below the model's threshold (stored in the model file, chosen so that
+answers above it were right at least 96% of the time on development titles) is
+marked ``confident=False``: the ingest stores its confidence but no group, so
+an uncertain vacancy is flagged and counted rather than guessed silently.
 
-Confidence is the winner's share of all votes, in [0, 1], lowered for
-department-only and fuzzy answers. Titles nothing recognises get None.
+The labelled titles carry no descriptions, so nothing could be learned from
+them: a description is read only when the title itself names nothing (its
+opening sentence then stands in for the title).
 """
 
 from __future__ import annotations
 
-import csv
-from collections import defaultdict
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobs_ingest.phrases import PhraseMatcher, phrase_key
+from jobs_ingest.occupation_features import job_words
+from jobs_ingest.occupation_model import MODEL_PATH, OccupationModel
+from jobs_ingest.occupation_rules import OccupationRules, manager_of, read_keywords
+from jobs_ingest.occupation_training import posting_features
 from prakerja.models import OccupationGroup
 from prakerja.reference.occupations import read_occupation_groups
-from prakerja.reference.paths import REFERENCE_DIR
 
-DEPARTMENT_WEIGHT = 0.35
-DESCRIPTION_WEIGHT = 0.1
-DESCRIPTION_CHARS = 600  # the opening of a description names the job; the rest lists duties and benefits
-DEPARTMENT_ONLY_CEILING = 0.4
-FUZZY_CUTOFF = 80.0
-FUZZY_CEILING = 0.45
-MIN_CONFIDENCE = 0.15
-VOTE_SMOOTHING = 0.5  # keeps a lone one-word vote from reading as certainty
-# English titles put the head noun last ("Sales Engineer" is an engineer): later phrases weigh a little more.
-HEAD_POSITION_BONUS = 0.1
+__all__ = ["OccupationClassifier", "OccupationMatch", "manager_of", "read_keywords"]
 
-MANAGER_WORDS = (
-    "manager", "managers", "manajer", "head", "head of", "director", "direktur", "kepala", "vp",
-    "vice president", "chief", "gm",
-)
-# The management unit group of a domain, by the domain group's code prefix (longest prefix wins).
-MANAGER_OF_DOMAIN = {
-    "241": "1211", "331": "1211", "431": "1211",
-    "242": "1212", "4313": "1212", "4416": "1212", "3333": "1212",
-    "243": "1221", "332": "1221", "5244": "1221", "5249": "1221", "2432": "1222", "2166": "1222",
-    "52": "1420", "25": "1330", "35": "1330",
-    "21": "1321", "31": "1321", "7": "1321", "81": "1321", "82": "1321", "9329": "1321", "9321": "1321",
-    "3123": "1323", "2142": "1323", "711": "1323", "3323": "1324", "432": "1324", "83": "1324",
-    "933": "1324", "9621": "1324", "3331": "1324",
-    "51": "1412", "3434": "1412", "9412": "1412", "4224": "1411", "5151": "1411",
-}
-DEFAULT_MANAGER = "1219"
+UNIT_MIN_SHARE = 0.5  # a unit is named only when it holds at least half of its sub-major's probability
+DESCRIPTION_OPENING = re.compile(r"^\s*(.{1,120}?)(?:[.!?\n]|$)", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class OccupationMatch:
-    """A unit group for a posting: its code, how sure the classifier is, and the group's title."""
+    """A group for a posting: its code (4 or 2 digits), the probability its sub-major is right, its title.
+
+    ``confident`` is False when the probability is below the model's threshold:
+    such an answer is a guess, to be flagged rather than used as a fact.
+    """
 
     code: str
     confidence: float
     title: str
+    confident: bool = True
 
 
-def read_keywords(path: Path | None = None) -> dict[str, list[str]]:
-    """Unit group code -> phrases, from ``occupation_keywords.csv`` (code, phrases separated by ``|``)."""
-    path = path or REFERENCE_DIR / "occupation_keywords.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row["code"]: [p for p in row["phrases"].split("|") if p.strip()] for row in csv.DictReader(handle)}
-
-
-def _with_plural(key: str) -> tuple[str, ...]:
-    """A phrase and its English plural ("nurse", "nurses"): board titles use both."""
-    if key[-1:].isalpha() and not key.endswith("s"):
-        return key, key + "s"
-    return (key,)
-
-
-def manager_of(code: str) -> str:
-    """The management group for workers of ``code`` (1219 when no closer one is known)."""
-    for length in range(len(code), 0, -1):
-        if code[:length] in MANAGER_OF_DOMAIN:
-            return MANAGER_OF_DOMAIN[code[:length]]
-    return DEFAULT_MANAGER
+@lru_cache(maxsize=1)
+def shipped_model() -> OccupationModel:
+    """The model file inside the package, read once."""
+    return OccupationModel.load(MODEL_PATH)
 
 
 class OccupationClassifier:
-    """Places job titles in KBJI unit groups.
+    """Places postings in KBJI groups with calibrated confidence.
 
     Parameters
     ----------
     groups
-        ``code -> title`` of every known group (any level); answers are unit groups among these.
-    keywords
-        ``code -> phrases`` rules; rules for unknown codes are ignored.
-    extra_titles
-        ``(title, unit code)`` pairs for the fuzzy fallback, e.g. KBJI job titles.
+        ``code -> title`` of the groups an answer may name (a database may hold fewer than the model knows).
+    model
+        The trained model (default: the shipped one).
+    rules
+        Keyword rules for the hint feature; always the shipped ones, as in training.
     """
 
     def __init__(
-        self,
-        groups: dict[str, str],
-        keywords: dict[str, list[str]],
-        extra_titles: list[tuple[str, str]] = (),
+        self, groups: dict[str, str], model: OccupationModel | None = None, rules: OccupationRules | None = None
     ) -> None:
         self.groups_ = dict(groups)
-        self.codes_by_phrase_: dict[str, list[str]] = defaultdict(list)
-        for code, phrases in keywords.items():
-            if code not in self.groups_:
-                continue
-            for phrase in phrases:
-                for form in _with_plural(phrase_key(phrase)):
-                    codes = self.codes_by_phrase_[form]
-                    if code not in codes:
-                        codes.append(code)
-        self.rules_ = PhraseMatcher(self.codes_by_phrase_)
-        self.managers_ = PhraseMatcher(MANAGER_WORDS)
-        units = [(title, code) for code, title in self.groups_.items() if len(code) == 4]
-        fuzzy = units + [(t, c) for t, c in extra_titles if c in self.groups_]
-        self.fuzzy_titles_ = [phrase_key(title) for title, _code in fuzzy]
-        self.fuzzy_codes_ = [code for _title, code in fuzzy]
-
-    @classmethod
-    def from_session(cls, session: Session) -> OccupationClassifier:
-        """A classifier over the groups in the database; KBJI job titles (6 digits) feed the fallback."""
-        group = OccupationGroup
-        rows = session.execute(select(group.code, group.title_id, group.title_en, group.parent_code)).all()
-        groups = {code: title_id for code, title_id, _en, _parent in rows if len(code) <= 4}
-        extra = []
-        for code, title_id, title_en, parent in rows:
-            unit = parent if len(code.replace(".", "")) == 6 else code
-            if len(unit) == 4:
-                extra.extend((title, unit) for title in (title_id, title_en) if title)
-        return cls(groups, read_keywords(), extra)
+        self.model_ = model or shipped_model()
+        self.rules_ = rules or _shipped_rules()
+        self.threshold_ = self.model_.threshold
+        self._allowed = np.array([code in self.groups_ for code in self.model_.sub_major.classes])
+        units = self.model_.unit.classes.astype(str)
+        known = np.array([code in self.groups_ for code in units], dtype=bool)
+        self._units_of = {str(c): np.char.startswith(units, str(c)) & known for c in self.model_.sub_major.classes}
 
     @classmethod
     def from_reference(cls) -> OccupationClassifier:
-        """A classifier over the shipped occupation groups and keyword rules."""
-        rows = read_occupation_groups()
-        groups = {row["code"]: row["title_id"] for row in rows}
-        extra = [(row["title_en"], row["code"]) for row in rows if row["title_en"] and row["level"] == 4]
-        return cls(groups, read_keywords(), extra)
+        """A classifier over the shipped occupation groups."""
+        return cls({row["code"]: row["title_id"] for row in read_occupation_groups()})
 
-    def _votes(self, text: str, weight: float, votes: dict[str, float]) -> list[tuple[int, int, str]]:
-        spans = []
-        for hit in self.rules_.finditer(text):
-            codes = self.codes_by_phrase_[hit.key]
-            position = 1.0 + HEAD_POSITION_BONUS * hit.end / len(text)
-            share = weight * position * (hit.key.count(" ") + 1) / len(codes)
-            for code in codes:
-                votes[code] += share
-            spans.append((hit.start, hit.end, codes[0]))
-        return spans
+    @classmethod
+    def from_session(cls, session: Session) -> OccupationClassifier:
+        """A classifier answering only groups stored in the database (the vacancy's foreign key needs them)."""
+        rows = session.execute(select(OccupationGroup.code, OccupationGroup.title_id)).all()
+        return cls({code: title for code, title in rows if len(code) <= 4})
 
     def classify(
         self, title: str | None, department: str | None = None, description: str | None = None
     ) -> OccupationMatch | None:
-        """The most likely unit group of a posting, or None when nothing in it is recognised."""
-        title = title or ""
-        votes: dict[str, float] = defaultdict(float)
-        spans = self._votes(title, 1.0, votes)
-        from_title = bool(spans)
-        context: dict[str, float] = defaultdict(float)
-        if department and department.strip().upper() != "N/A":
-            self._votes(department, DEPARTMENT_WEIGHT, context)
-        if description:
-            self._votes(description[:DESCRIPTION_CHARS], DESCRIPTION_WEIGHT, context)
-        for code, weight in context.items():  # context decides between the title's readings, never against them
-            if code in votes or not from_title:
-                votes[code] += weight
-        if not votes:
-            return self._fuzzy(title)
-        code = max(votes, key=lambda c: (votes[c], -len(c), c))
-        confidence = votes[code] / (sum(votes.values()) + VOTE_SMOOTHING)
-        if from_title and not code.startswith("1") and self._names_manager(title, spans):
-            managerial = [c for c in votes if c.startswith("1") and any(c == span[2] for span in spans)]
-            manager = max(managerial, key=votes.__getitem__) if managerial else manager_of(code)
-            code = manager if manager in self.groups_ else code
-        if not from_title:
-            confidence = min(confidence, DEPARTMENT_ONLY_CEILING)
-        if confidence < MIN_CONFIDENCE:
-            return None
-        return OccupationMatch(code, round(confidence, 3), self.groups_.get(code, code))
+        """The most likely group of a posting, or None when neither title nor description names anything.
 
-    def _names_manager(self, title: str, spans: list[tuple[int, int, str]]) -> bool:
-        """True when the title says "manager" (or the like) outside every phrase of a non-managerial group.
-
-        "Senior Account Manager" is a salesperson ("account manager" is a sales phrase);
-        "Project Manager (Digital Marketing)" is a manager.
+        Parameters
+        ----------
+        title, department
+            The posting's job title and the board's department (may be None or "N/A").
+        description
+            Read only when the title holds no job words.
         """
-        workers = [(start, end) for start, end, code in spans if not code.startswith("1")]
-        return any(
-            all(hit.end <= start or hit.start >= end for start, end in workers)
-            for hit in self.managers_.finditer(title)
-        )
+        return self.classify_many([(title, department, description)])[0]
 
-    def _fuzzy(self, title: str) -> OccupationMatch | None:
-        key = phrase_key(title)
-        if not key or not self.fuzzy_titles_:
-            return None
-        found = process.extractOne(key, self.fuzzy_titles_, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF)
-        if found is None:
-            return None
-        _choice, score, index = found
-        code = self.fuzzy_codes_[index]
-        return OccupationMatch(code, round(FUZZY_CEILING * score / 100, 3), self.groups_.get(code, code))
+    def classify_many(
+        self, postings: list[tuple[str | None, str | None, str | None]]
+    ) -> list[OccupationMatch | None]:
+        """:meth:`classify` for many ``(title, department, description)`` at once (one matrix product)."""
+        titles = [_naming_text(title, description) for title, _department, description in postings]
+        placeable = [i for i, title in enumerate(titles) if title is not None and self._allowed.any()]
+        answers: list[OccupationMatch | None] = [None] * len(postings)
+        if not placeable:
+            return answers
+        x = self.model_.matrix([posting_features(self.rules_, titles[i], postings[i][1]) for i in placeable])
+        sub_major = np.where(self._allowed, self.model_.sub_major_proba(x), 0.0)
+        units = self.model_.unit_proba(x)
+        for row, i in enumerate(placeable):
+            best = int(sub_major[row].argmax())
+            confidence = float(sub_major[row, best])
+            code = self._unit_within(str(self.model_.sub_major.classes[best]), units[row])
+            answers[i] = OccupationMatch(
+                code, round(confidence, 3), self.groups_.get(code, code), confidence >= self.threshold_
+            )
+        return answers
+
+    def _unit_within(self, sub_major: str, proba: np.ndarray) -> str:
+        """The unit of ``sub_major`` holding at least half of the sub-major's unit probability, else the sub-major."""
+        inside = self._units_of.get(sub_major)
+        if inside is None or not inside.any():
+            return sub_major
+        shares = np.where(inside, proba, 0.0)
+        best = int(shares.argmax())
+        return str(self.model_.unit.classes[best]) if shares[best] >= UNIT_MIN_SHARE * shares.sum() else sub_major
+
+
+def _naming_text(title: str | None, description: str | None) -> str | None:
+    """The title, or the opening sentence of the description when the title names nothing; None when neither does."""
+    if not job_words(title) and description:
+        opening = DESCRIPTION_OPENING.match(description)
+        title = opening.group(1) if opening else None
+    return title if job_words(title) else None
+
+
+@lru_cache(maxsize=1)
+def _shipped_rules() -> OccupationRules:
+    return OccupationRules.from_reference()

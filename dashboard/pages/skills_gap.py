@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.i18n import t
+from dashboard.queries import occupations
 from dashboard.queries import skills as q
 from dashboard.queries.lookups import province_names
 from dashboard.session import cached, page_header
@@ -35,4 +36,17 @@ show_table(
     },
     lang,
     filename=f"skills-{province or 'national'}.csv",
+)
+
+st.subheader(t("vacancies_by_occupation", lang))
+st.caption(t("occupation_left_out", lang, **cached(occupations.left_out_of_occupations, province)))
+show_table(
+    cached(occupations.vacancies_by_occupation, province, lang),
+    {
+        occupations.CODE: ("occupation_code", TEXT),
+        occupations.GROUP: ("occupation_group", TEXT),
+        occupations.VACANCIES: ("active_vacancies", NUMBER),
+    },
+    lang,
+    filename=f"occupations-{province or 'national'}.csv",
 )
