@@ -94,6 +94,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "etype_other": {"id": "Lainnya", "en": "Other"},
     "loading_matches": {"id": "Mencari lowongan yang cocok…", "en": "Finding matching vacancies…"},
     "data_as_of_day": {"id": "Data per {date}", "en": "Data as of {date}"},
+    "chosen_by_similar_applicants": {
+        "id": "Dipilih karena peserta serupa melamar ({count} orang), meski tidak meminta keahlian dari pelatihan Anda.",
+        "en": "Chosen because similar participants applied ({count} people), though it asks for no skill from your training.",
+    },
     "reach_title": {"id": "Seberapa jauh Anda mau bekerja", "en": "How far you will go for work"},
     "reach_kind": {"id": "Jangkauan", "en": "Reach"},
     "reach_commute": {"id": "Sekitar rumah (jarak tempuh)", "en": "Near home (commuting distance)"},

@@ -126,6 +126,8 @@ def render_card(result, lang: str, saved: bool = False, english_names: dict[str,
         st.markdown(f":material/check_circle: **{t('why_fits', lang)}:** {plain(reasons)}")
         if result.missing_skills:
             st.markdown(f":material/add_circle: **{t('missing', lang)}:** {plain(explanations.missing_text(result.missing_skills, lang, names))}")
+        if result.chosen_by_similar_applicants:
+            st.caption(t("chosen_by_similar_applicants", lang, count=result.similar_applicants))
         buttons = st.columns(len(FEEDBACK_KINDS))
         for column, kind in zip(buttons, FEEDBACK_KINDS):
             if column.button(t(f"feedback_{kind}", lang), key=f"{kind}-{result.vacancy_id}", disabled=saved and kind == "saved"):

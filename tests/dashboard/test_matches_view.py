@@ -33,7 +33,8 @@ def draw_cards(cards: list[dict], lang: str = "id") -> AppTest:
         defaults = dict(
             vacancy_id=1, title="Kasir", company=None, regency_name=None, province_name=None, salary_min=None, salary_max=None,
             employment_types=[], posted_at=None, url=None, score=1.0, rank=1, matched_skills=[], missing_skills=[], distance_km=None,
-            wage_before=None, wage_gain=None, contributions=[], model_run_id=None,
+            wage_before=None, wage_gain=None, contributions=[], model_run_id=None, connected=None, similar_applicants=None,
+            chosen_by_similar_applicants=False,
         )
         for number, card in enumerate(cards):
             render_card(SimpleNamespace(**{**defaults, "vacancy_id": number + 1, **card}), lang, english_names={"Menjahit": "Sewing"})
@@ -95,3 +96,10 @@ def test_plain_escapes_every_markdown_character():
     assert plain(None) == "" and plain(float("nan")) == ""
     assert is_example("https://jobs.example/1") and is_example("http://x.invalid") and not is_example("https://kalibrr.com")
     assert re.fullmatch(r"(\\.|[^\\])*", plain("\\[x]"))
+
+
+def test_a_vacancy_chosen_on_similar_applicants_says_so():
+    card = {"connected": False, "similar_applicants": 6, "chosen_by_similar_applicants": True}
+    assert any("Dipilih karena peserta serupa melamar (6 orang)" in text for text in markdown_sources(draw_cards([card])))
+    assert any("similar participants applied (6 people)" in text for text in markdown_sources(draw_cards([card], "en")))
+    assert not any("Dipilih karena" in text for text in markdown_sources(draw_cards([{"connected": True, "similar_applicants": 9}])))
