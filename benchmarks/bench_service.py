@@ -21,13 +21,19 @@ runs without autovacuum; production keeps statistics). The CPU per request is
 also given for the PostgreSQL processes, which share the 2 cores. Goal: full endpoint at c=4 p99 < 25 ms; at c=32
 throughput >= 0.8x the bare endpoint's.
 
-``python -m benchmarks service [--scale 0.1] [--fresh] [--requests N] [--seconds S]``
+With ``--experiment`` an online experiment runs while it is measured: a
+content run (recorded once) against the promoted blend, half the
+participants each; every list of an assigned participant is then served by
+their arm's model and its exposures are logged (``recommender.experiments``).
+
+``python -m benchmarks service [--scale 0.1] [--fresh] [--requests N] [--seconds S] [--experiment]``
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -62,6 +68,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=10, help="LightFM epochs of the served blend")
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--experiment", action="store_true", help="serve with an experiment running (content against the blend, 50/50)")
     args, _ = parser.parse_known_args(argv)
     return args
 
@@ -134,6 +141,40 @@ def build_world(size: int, epochs: int, fresh: bool, artifact_dir: Path) -> str:
     analyze(engine)
     engine.dispose()
     return url
+
+
+@contextmanager
+def experiment_running(url: str, artifact_dir: Path):
+    """A running experiment (a content run, recorded once, against the promoted blend; 50/50) for the duration."""
+    from sqlalchemy import func, select
+
+    from prakerja.db import make_engine
+    from prakerja.models import ExperimentAssignment, ExperimentExposure, ModelRun
+    from recommender.experiments.registry import create_experiment, list_experiments, start_experiment, stop_experiment
+    from recommender.models import make_model
+    from recommender.registry import record_run
+
+    os.environ["PRAKERJA_ARTIFACT_DIR"] = str(artifact_dir)
+    engine = make_engine(url)
+    for running in list_experiments(engine, "running"):
+        stop_experiment(engine, running.id, "a new benchmark run")
+    with engine.connect() as connection:
+        treatment = connection.scalar(select(ModelRun.id).where(ModelRun.notes == "bench_service treatment").order_by(ModelRun.id.desc()))
+    if treatment is None:
+        dataset = load_dataset(engine)
+        treatment = record_run(engine, make_model("content").fit(dataset), dataset, notes="bench_service treatment")
+    experiment_id = create_experiment(engine, f"bench {uuid.uuid4().hex[:8]}", [treatment])
+    start_experiment(engine, experiment_id)
+    print(f"experiment {experiment_id} running: content run {treatment} against the promoted blend, 50/50", flush=True)
+    try:
+        yield experiment_id
+    finally:
+        stop_experiment(engine, experiment_id, "benchmark finished")
+        with engine.connect() as connection:
+            assigned = connection.scalar(select(func.count()).select_from(ExperimentAssignment).where(ExperimentAssignment.experiment_id == experiment_id))
+            shown = connection.scalar(select(func.count()).select_from(ExperimentExposure).where(ExperimentExposure.experiment_id == experiment_id))
+        print(f"experiment {experiment_id}: {assigned:,} participants assigned, {shown:,} first exposures logged", flush=True)
+        engine.dispose()
 
 
 def analyze(engine) -> None:
@@ -365,7 +406,8 @@ def main(argv: list[str]) -> None:
           f"{args.requests:,} requests (at most {args.seconds:g}s) per endpoint and concurrency", flush=True)
     results: dict[tuple[str, int], dict] = {}
     context = multiprocessing.get_context("spawn")
-    with server(url, size, args.workers, artifact_dir) as (port, pid), context.Pool(1) as driver:
+    experiment = experiment_running(url, artifact_dir) if args.experiment else contextlib.nullcontext()
+    with experiment, server(url, size, args.workers, artifact_dir) as (port, pid), context.Pool(1) as driver:
         for kind in ("full", "bare"):  # warm both (caches, connections, BLAS)
             driver.apply(drive, (port, workload(kind, keys, 200, args.k, 0), 4, 30.0))
             drain(port)
