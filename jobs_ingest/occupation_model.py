@@ -31,9 +31,14 @@ class LinearLayer:
     coef: np.ndarray  # (k, n_features) float16: enough for a softmax, half the file
     intercept: np.ndarray  # (k,) float16
 
+    def __post_init__(self) -> None:
+        # float16 is how the weights are stored; products run in float64, converted once here, not per call
+        object.__setattr__(self, "_weights", np.ascontiguousarray(self.coef.T, dtype=np.float64))
+        object.__setattr__(self, "_bias", self.intercept.astype(np.float64))
+
     def logits(self, x: sparse.csr_matrix) -> np.ndarray:
         """``(n, k)`` scores of the rows of ``x``."""
-        return np.asarray(x @ self.coef.T.astype(np.float64)) + self.intercept.astype(np.float64)
+        return np.asarray(x @ self._weights) + self._bias
 
 
 @dataclass(frozen=True)
