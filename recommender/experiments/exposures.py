@@ -115,6 +115,7 @@ class ExposureLog:
         self.flush_seconds = flush_seconds
         self._pending: list[ServedList] = []
         self._lock = threading.Lock()
+        self._writing = threading.Lock()  # one write at a time, so an earlier batch is never written after a later one
         self._flushing = False
         self._flushed_at = time.monotonic()
         self.last_error: str | None = None
@@ -134,14 +135,15 @@ class ExposureLog:
 
     def flush(self, engine: Engine) -> int:
         """Write everything buffered now; returns the exposures offered to the database."""
-        with self._lock:
-            pending, self._pending = self._pending, []
-        try:
-            return write_served(engine, pending)
-        except Exception:
-            with self._lock:  # keep them for the next try, ahead of newer lists (first showings stay first)
-                self._pending[:0] = pending
-            raise
+        with self._writing:
+            with self._lock:
+                pending, self._pending = self._pending, []
+            try:
+                return write_served(engine, pending)
+            except Exception:
+                with self._lock:  # keep them for the next try, ahead of newer lists (first showings stay first)
+                    self._pending[:0] = pending
+                raise
 
     def _flush_in_background(self, engine: Engine) -> None:
         try:
