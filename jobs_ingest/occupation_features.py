@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from jobs_ingest.occupation_rules import OccupationRules
+
 # How the job is held, not which job: never a feature.
 HOLDING_WORDS = frozenset(
     """
@@ -87,3 +89,13 @@ def hint_features(rule_code: str | None, names_manager: bool) -> list[str]:
     if rule_code:
         features += [f"r:{rule_code[:2]}", f"r:{rule_code[:1]}"]
     return features
+
+
+def posting_features(rules: OccupationRules, title: str | None, department: str | None) -> list[str]:
+    """All features of a posting: its title, its department and the keyword rules' hint."""
+    hint = rules.classify(title, department=department, fallback=False)
+    return (
+        title_features(title)
+        + department_features(department)
+        + hint_features(hint.code if hint else None, rules.names_manager(title or ""))
+    )

@@ -33,7 +33,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from jobs_ingest.calibration import expected_calibration_error, fit_temperature, softmax, threshold_for_precision
-from jobs_ingest.occupation_features import department_features, hint_features, title_features
+from jobs_ingest.occupation_features import posting_features, title_features
 from jobs_ingest.occupation_model import LinearLayer, OccupationModel
 from jobs_ingest.occupation_rules import OccupationRules, read_keywords
 from prakerja.reference.occupations import read_occupation_groups
@@ -85,16 +85,6 @@ def read_labelled_titles(path: Path) -> list[LabelledTitle]:
     """The rows of a labelled title file (title, department, label_2, label_4, note, split)."""
     with open(path, newline="", encoding="utf-8") as handle:
         return [LabelledTitle(**{key: row[key] or "" for key in LabelledTitle.__dataclass_fields__}) for row in csv.DictReader(handle)]
-
-
-def posting_features(rules: OccupationRules, title: str | None, department: str | None) -> list[str]:
-    """All features of a posting: its title, its department and the keyword rules' hint."""
-    hint = rules.classify(title, department=department, fallback=False)
-    return (
-        title_features(title)
-        + department_features(department)
-        + hint_features(hint.code if hint else None, rules.names_manager(title or ""))
-    )
 
 
 def title_samples(rules: OccupationRules, labelled: Iterable[LabelledTitle]) -> list[Sample]:

@@ -28,10 +28,9 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobs_ingest.occupation_features import job_words
+from jobs_ingest.occupation_features import job_words, posting_features
 from jobs_ingest.occupation_model import MODEL_PATH, OccupationModel
 from jobs_ingest.occupation_rules import OccupationRules, manager_of, read_keywords
-from jobs_ingest.occupation_training import posting_features
 from prakerja.models import OccupationGroup
 from prakerja.reference.occupations import read_occupation_groups
 
