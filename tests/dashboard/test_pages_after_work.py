@@ -35,6 +35,9 @@ def worked_world(demo_db, tmp_path_factory) -> WorkedWorld:
     world = build_worked_world(demo_db, tmp_path_factory.mktemp("worked-world"))
     job = list_jobs(world.folder / "jobs", kind="evaluate")[0]
     assert {row["segment"] for row in job.result_json()["fairness"]} >= {"history", "gender"}
+    progress = (job.folder / "progress.txt").read_text(encoding="utf-8")
+    assert "validation: " in progress or "test: done" in progress  # prakerja evaluate's bar over models and folds
+    assert "8/8" in progress  # 3 candidates on validation + 5 models on test
     with make_engine(world.url).connect() as connection:
         assert connection.exec_driver_sql("select count(*) from quarantine").scalar() >= 3
     return world
