@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from prakerja_api.schemas import ApiModel, Text
+from prakerja_api.schemas import ApiModel, Text, UtcDatetime
 
 Metric = Literal["saved", "applied", "hired"]
 
@@ -59,10 +59,10 @@ class ExperimentOut(ApiModel):
     segment_wave: int | None
     segment_new_only: bool
     status: Literal["draft", "running", "stopped"]
-    planned_start: dt.datetime | None
-    planned_end: dt.datetime | None
-    started_at: dt.datetime | None
-    stopped_at: dt.datetime | None
+    planned_start: UtcDatetime | None
+    planned_end: UtcDatetime | None
+    started_at: UtcDatetime | None
+    stopped_at: UtcDatetime | None
     decision: str | None
     arms: list[ArmOut]
 
@@ -122,7 +122,7 @@ class ReportOut(ApiModel):
     """The report: per-arm rates and differences (plain, CUPED, always-valid), checks, guard rails, fairness, decision."""
 
     experiment: ExperimentOut
-    as_of: dt.datetime
+    as_of: UtcDatetime
     alpha_per_treatment: float
     ratio: RatioOut
     metrics: list[MetricRowOut]
