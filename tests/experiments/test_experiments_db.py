@@ -150,3 +150,33 @@ def test_a_small_live_run_logs_checks_and_keeps_collecting(world):
     assert sum(rail.exposures for rail in report.guardrails) == exposures
     again = experiment_report(engine, experiment_id, now=report.as_of)
     assert again.to_dict() == report.to_dict()  # looking again changes nothing
+
+
+def test_a_segment_takes_only_its_participants(world):
+    """A wave segment (members read once per check) and a province segment: the others get the promoted model, unlogged."""
+    from prakerja.models import Participant, Regency
+
+    engine, control, treatment = world
+    with engine.connect() as connection:
+        people = connection.execute(select(Participant.id, Participant.wave, Regency.province_code)
+                                    .join(Regency, Regency.code == Participant.regency_code).order_by(Participant.id)).all()
+    wave = max({p.wave for p in people}, key=lambda w: sum(p.wave == w for p in people))
+    experiment_id = create_experiment(engine, "one wave", [treatment], wave=wave)
+    start_experiment(engine, experiment_id)
+    experiments = ExperimentServing(check_seconds=0)  # sees the start and stop below at once (the default: within 2 s)
+    for person in people[:60]:
+        results, assignment = serve_participant(engine, person.id, experiments=experiments)
+        assert (assignment is not None) == (person.wave == wave)
+        if assignment is None:
+            assert all(r.model_run_id == control for r in results)
+    stop_experiment(engine, experiment_id, "next")
+    province = people[0].province_code
+    experiment_id = create_experiment(engine, "one province", [treatment], province=province)
+    start_experiment(engine, experiment_id)
+    for person in people[:60]:
+        _results, assignment = serve_participant(engine, person.id, experiments=experiments)
+        assert (assignment is not None) == (person.province_code == province)
+    with engine.connect() as connection:
+        logged = set(connection.execute(select(ExperimentAssignment.participant_id)
+                                        .where(ExperimentAssignment.experiment_id == experiment_id)).scalars())
+    assert logged == {p.id for p in people[:60] if p.province_code == province}
