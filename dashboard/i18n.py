@@ -73,6 +73,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{count} kelompok disembunyikan demi privasi: kurang dari 10 orang, atau angkanya akan membuka kelompok kecil lewat pengurangan.",
         "en": "{count} groups are hidden for privacy: fewer than 10 people, or figures that would reveal a small group by subtraction.",
     },
+    "trend_all_hidden": {
+        "id": "Semua gelombang dalam cakupan ini disembunyikan demi privasi, jadi tren tidak digambar.",
+        "en": "Every wave in this scope is hidden for privacy, so no trend is drawn.",
+    },
     "too_few_people": {"id": "Kurang dari 10 peserta dalam cakupan ini; angka disembunyikan.", "en": "Fewer than 10 participants in scope; figures hidden."},
     "field": {"id": "Kolom", "en": "Field"},
     "share": {"id": "Proporsi", "en": "Share"},

@@ -34,7 +34,10 @@ measures = {
     q.WAGE_BEFORE: (t("median_wage_before", lang), "rupiah"),
     q.WAGE_AFTER: (t("median_wage_after", lang), "rupiah"),
 }
-st.altair_chart(charts.localized(charts.measure_panels(by_wave, q.GROUP, measures, t("wave", lang)), lang))
+if by_wave[q.PARTICIPANTS].notna().any():
+    st.altair_chart(charts.localized(charts.measure_panels(by_wave, q.GROUP, measures, t("wave", lang)), lang))
+else:
+    st.info(t("trend_all_hidden", lang))  # every wave of this scope is hidden: empty charts would say nothing
 show_table(
     by_wave,
     {

@@ -266,3 +266,21 @@ def test_single_sign_on_stays_hidden_unless_configured(demo_env):
     at = open_app(None)
     assert [b.key for b in at.button if b.key == "sso"] == []
     assert [b.label for b in at.button] == [t("sign_in")]
+
+
+def test_a_scope_whose_waves_are_all_hidden_shows_no_empty_trend(demo_env):
+    from dashboard.queries import outcomes
+
+    engine = make_engine(demo_env.url)
+    with engine.connect() as connection:
+        provinces = connection.scalars(select(Regency.province_code).join(Participant, Participant.regency_code == Regency.code).distinct()).all()
+    hidden_everywhere = [
+        code for code in sorted(provinces)
+        if outcomes.overview(engine, code)[0][outcomes.PARTICIPANTS] is not None and outcomes.funnel(engine, "wave", code)["suppressed"].all()
+    ]
+    if not hidden_everywhere:
+        pytest.skip("this demo world has no province with 10+ people whose waves are all hidden")
+    at = open_app(Account("prov", "manager", province_code=hidden_everywhere[0]), "overview")
+    assert_clean(at)
+    assert [i.value for i in at.info] == [t("trend_all_hidden")]
+    assert not at.get("arrow_vega_lite_chart")
