@@ -10,12 +10,11 @@ from dashboard.tables import DECIMAL, NUMBER, PERCENT, TEXT, show_table
 from prakerja import vocab
 from prakerja.errors import UserError
 from prakerja.models import ModelRun, Province
-from recommender.experiments.analysis import CONTINUE, PROMOTE, STOP, experiment_report
+from recommender.experiments.analysis import CONTINUE, PROMOTE, STOP, carry_out, experiment_report
 from recommender.experiments.registry import (
     create_experiment,
     get_experiment,
     list_experiments,
-    promote_arm,
     start_experiment,
     stop_experiment,
 )
@@ -102,10 +101,7 @@ if experiments:
         ratio = report.ratio
         (st.caption if ratio.ok else st.error)(t("exp_srm_ok" if ratio.ok else "exp_srm_bad", lang, counts=", ".join(map(str, ratio.observed)), p=f"{ratio.p:.3g}"))
         if experiment.status == "running" and decision.action != CONTINUE and st.button(t("exp_act", lang)):
-            if decision.action == PROMOTE:
-                promote_arm(db, experiment.id, decision.arm, decision.reason)
-            else:
-                stop_experiment(db, experiment.id, decision.reason)
+            carry_out(db, report)
             st.rerun()
 
         rows = pd.DataFrame([{

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from starlette.concurrency import run_in_threadpool
 
-from recommender.experiments.analysis import PROMOTE, STOP, experiment_report
+from recommender.experiments.analysis import PROMOTE, carry_out, experiment_report
 from recommender.experiments.registry import (
     ExperimentInfo,
     create_experiment,
@@ -106,13 +106,9 @@ def decide(experiment_id: ExperimentId, _holder: Researcher, context: Context) -
     decision = result.decision
     if result.experiment.status != "running":
         raise ApiError(409, f"experiment {experiment_id} is {result.experiment.status}, not running")
+    done = carry_out(context.engine, result) or result.experiment
     if decision.action == PROMOTE:
-        done = promote_arm(context.engine, experiment_id, decision.arm, decision.reason)
-        context.cache.warm(context.engine)
-    elif decision.action == STOP:
-        done = stop_experiment(context.engine, experiment_id, decision.reason)
-    else:
-        done = result.experiment
+        context.cache.warm(context.engine)  # this worker serves the winner before answering
     served = context.cache.state
     return DecideOut(decision=DecisionOut(**asdict(decision)), experiment=experiment_out(done),
                      served_run_id=None if served is None else served.run_id)

@@ -34,7 +34,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from prakerja import vocab
 from prakerja.db import reading
 from prakerja.models import ExperimentAssignment, ExperimentExposure, Interaction, Participant, Regency
-from recommender.experiments.registry import ExperimentInfo, get_experiment
+from recommender.experiments.registry import ExperimentInfo, get_experiment, promote_arm, stop_experiment
 from recommender.experiments.statistics import (
     Estimate,
     RatioCheck,
@@ -321,3 +321,19 @@ def experiment_report(engine: Engine, experiment_id: int, now: dt.datetime | Non
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     experiment = get_experiment(engine, experiment_id)
     return analyse(participant_outcomes(engine, experiment, now), exposure_quality(engine, experiment), experiment, now, mixture_sd)
+
+
+def carry_out(engine: Engine, report: Report) -> ExperimentInfo | None:
+    """Do what ``report`` decided for its running experiment: promote the winner (ending it) or stop it.
+
+    Returns the experiment afterwards, or None when the decision is to
+    continue or the experiment is not running (nothing done).
+    """
+    decision, experiment = report.decision, report.experiment
+    if experiment.status != "running" or decision is None:
+        return None
+    if decision.action == PROMOTE:
+        return promote_arm(engine, experiment.id, decision.arm, decision.reason)
+    if decision.action == STOP:
+        return stop_experiment(engine, experiment.id, decision.reason)
+    return None

@@ -139,8 +139,7 @@ def report(
 ) -> None:
     """Per-arm rates, differences against control, guard rails, fairness gaps and the decision (promote, stop or continue)."""
     from prakerja.db import open_database
-    from recommender.experiments.analysis import PROMOTE, STOP, experiment_report
-    from recommender.experiments.registry import promote_arm, stop_experiment
+    from recommender.experiments.analysis import carry_out, experiment_report
 
     if output not in ("table", "json"):
         raise UserError(f"--format must be table or json, not {output!r}")
@@ -150,14 +149,8 @@ def report(
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
         print_report(result)
-    if act and result.experiment.status == "running":
-        decision = result.decision
-        if decision.action == PROMOTE:
-            done = promote_arm(engine, experiment_id, decision.arm, decision.reason)
-        elif decision.action == STOP:
-            done = stop_experiment(engine, experiment_id, decision.reason)
-        else:
-            return
+    done = carry_out(engine, result) if act else None
+    if done is not None:
         console.print(f"experiment {done.id} stopped: {done.decision}")
 
 

@@ -17,7 +17,7 @@ from prakerja.demo.responder import DemoResponder
 from prakerja.errors import UnknownId, UserError
 from prakerja.migrate import upgrade
 from prakerja.models import ExperimentAssignment, ExperimentExposure, Interaction
-from recommender.experiments.analysis import CONTINUE, experiment_report, participant_outcomes
+from recommender.experiments.analysis import CONTINUE, STOP, Decision, carry_out, experiment_report, participant_outcomes
 from recommender.experiments.registry import (
     create_experiment,
     get_experiment,
@@ -150,6 +150,10 @@ def test_a_small_live_run_logs_checks_and_keeps_collecting(world):
     assert sum(rail.exposures for rail in report.guardrails) == exposures
     again = experiment_report(engine, experiment_id, now=report.as_of)
     assert again.to_dict() == report.to_dict()  # looking again changes nothing
+    assert carry_out(engine, again) is None  # "continue" does nothing
+    again.decision = Decision(STOP, None, "every treatment lowers applied")
+    assert carry_out(engine, again).status == "stopped"
+    assert get_experiment(engine, experiment_id).decision == "every treatment lowers applied"
 
 
 def test_a_segment_takes_only_its_participants(world):
