@@ -12,9 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from prakerja.errors import UserError
 
-#: The model `prakerja train` fits when none is named; chosen on validation data (docs/recommender.md).
-DEFAULT_ALGORITHM = "blend"
-ALGORITHMS = ("lightfm", "popularity", "content", "random", "blend")
+#: The model `prakerja train` fits when none is named: the blend (chosen on validation data) grounded in
+#: the participant's place and training, so served lists keep the connection rule (docs/recommender.md).
+DEFAULT_ALGORITHM = "grounded"
+ALGORITHMS = ("lightfm", "popularity", "content", "random", "blend", "grounded")
 
 console = Console()
 
@@ -25,10 +26,10 @@ def rupiah(amount: int | None) -> str:
 
 
 def train(
-    algorithm: str = typer.Option(DEFAULT_ALGORITHM, "--algorithm", help="lightfm, popularity, content, random or blend."),
+    algorithm: str = typer.Option(DEFAULT_ALGORITHM, "--algorithm", help="grounded (the blend with distance and the connection rule), lightfm, popularity, content, random or blend."),
     promote: bool = typer.Option(True, "--promote/--no-promote", help="Serve the new model at once."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when a promoted model already exists."),
-    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, max=1000, help="LightFM epochs (lightfm and blend)."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, max=1000, help="LightFM epochs (lightfm, blend and grounded)."),
     notes: Optional[str] = typer.Option(None, "--notes", help="Free text stored with the run."),
     holdout: bool = typer.Option(
         True, "--holdout/--no-holdout", help="Also measure the configuration on the validation and test periods (stored with the run)."
@@ -57,6 +58,8 @@ def train(
             params["epochs"] = epochs
         elif algorithm == "blend":
             params["lightfm"] = {"epochs": epochs}
+        elif algorithm == "grounded":
+            params["base_params"] = {"lightfm": {"epochs": epochs}}
     model = make_model(algorithm, **params)
     started = time.perf_counter()
     with console.status(f"training {algorithm} on {len(dataset.interactions):,} interactions"):

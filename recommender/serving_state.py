@@ -7,8 +7,8 @@ built from them. It reloads when the promoted run or the catalogue changes
 (or after ``ttl_seconds``). The participant's own side is read fresh on every
 call, so a training completed or a vacancy dismissed a second ago counts at once.
 
-Without a promoted run the documented fallback is the content model (it needs
-no interactions); such results carry ``model_run_id=None``.
+Without a promoted run the documented fallback is the content model with the
+connection rule (it needs no interactions); such results carry ``model_run_id=None``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from recommender.base import Recommender
 from recommender.catalogue_index import CatalogueIndex, load_display, load_skills
 from recommender.dataset import Dataset, Features, IdMap
 from recommender.features import default_now, load_vacancies
-from recommender.models import ContentSimilarity
+from recommender.models import Grounded
 from recommender.registry import load_run, promoted_run_key
 
 
@@ -88,9 +88,12 @@ def load_catalogue(engine: Engine, now=None) -> Catalogue:
     return Catalogue(part.id_map, Features.from_long(part.features, part.id_map), part.attributes, moment)
 
 
-def content_fallback(catalogue: Catalogue) -> ContentSimilarity:
-    """The content model fitted on the catalogue alone (every vacancy feature may be shared)."""
-    return ContentSimilarity().fit(catalogue.dataset())
+def content_fallback(catalogue: Catalogue) -> Grounded:
+    """The content model fitted on the catalogue alone (every vacancy feature may be shared), with the connection rule.
+
+    Without participants' interactions there is no distance weight to fit and no evidence of similar applicants.
+    """
+    return Grounded(base="content", distance_weight=0.0).fit(catalogue.dataset())
 
 
 def serving_state(engine: Engine, model: Recommender, run_id: int | None, catalogue: Catalogue, key: tuple = ()) -> ServingState:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from prakerja.errors import UserError
 from prakerja.models import ModelRun
 from recommender.dataset import Dataset, Features
-from recommender.models import ContentSimilarity, LightFMHybrid, Popularity
+from recommender.models import ContentSimilarity, Grounded, LightFMHybrid, Popularity
 from recommender.registry import ArtifactMismatch, load_promoted, load_run, promote, promoted_run_id, record_run
 from recommender.features import load_dataset
 
@@ -82,7 +82,8 @@ def test_serving_falls_back_to_content_then_follows_promotions(engine, world, ar
     MODEL_CACHE.clear()
     fallback = match_participant(engine, 1, ItemFilters(), 3)
     assert fallback and all(r.model_run_id is None for r in fallback)
-    assert isinstance(MODEL_CACHE.get(engine).model, ContentSimilarity)
+    served = MODEL_CACHE.get(engine).model
+    assert isinstance(served, Grounded) and isinstance(served.base_, ContentSimilarity)  # content with the connection rule
     dataset = load_dataset(engine)
     run = record_run(engine, Popularity().fit(dataset), dataset, promote=True)
     assert all(r.model_run_id == run for r in match_participant(engine, 1, ItemFilters(), 3))
