@@ -15,7 +15,11 @@ report's decision after every look (:func:`recommender.experiments.analysis.deci
 Printed: the always-valid rule's false-positive rate over the A/A runs with
 its exact (Clopper-Pearson) 95% interval against the stated 5%; what naive
 peeking at a fixed 95% interval would have claimed; the A/B runs' power and
-when they stopped.
+when they stopped. Then (unless ``--no-live``) one A/B experiment end to end
+through the database: recorded runs, ``experiment create/start``, every
+participant served through the serving path (assignment, the arm's model,
+exposures logged), answers stored as feedback, the report read after each
+simulated day until it decides.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--looks", type=int, default=10)
     parser.add_argument("--metric", default="hired", choices=("saved", "applied", "hired"))
     parser.add_argument("--alpha", type=float, default=0.05)
+    parser.add_argument("--no-live", action="store_true", help="skip the end-to-end experiment through the database")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-experiments-") as folder:
@@ -91,4 +96,30 @@ def main(argv: list[str]) -> None:
         if len(stopped):
             print(f"  stopped at look (1-based): median {stopped.look.median() + 1:.0f}, "
                   f"mean {stopped.look.mean() + 1:.1f} of {args.looks}")
+        if not args.no_live:
+            live(engine, dataset, models, args)
         engine.dispose()
+
+
+def live(engine, dataset, models, args) -> None:
+    """One A/B experiment (random against the promoted blend) through registry, serving, logging, feedback and report."""
+    import numpy as np
+
+    from recommender.experiments.registry import create_experiment, start_experiment
+    from recommender.experiments.simulation import simulate_live
+    from recommender.registry import record_run
+
+    started = time.perf_counter()
+    record_run(engine, models["promoted"], dataset, promote=True, notes="bench_experiments")
+    treatment = record_run(engine, models["random"], dataset, notes="bench_experiments")
+    experiment_id = create_experiment(engine, "random against the blend", [treatment], primary_metric=args.metric, alpha=args.alpha)
+    start_experiment(engine, experiment_id)
+    run = simulate_live(engine, DemoResponder.from_database(engine, SEED), experiment_id, days=args.looks,
+                        visits_per_day=args.participants // args.looks, rng=np.random.default_rng(7))
+    print(f"live A/B through the database: {run.lists_served:,} lists served in {time.perf_counter() - started:.0f} s")
+    for day, report in enumerate(run.reports, start=1):
+        treated = next(row for row in report.primary() if row.arm != report.experiment.control.name)
+        print(f"  day {day}: participants {list(report.ratio.observed)}, {args.metric} per participant control "
+              f"{report.primary()[0].rate.value:.4f} treatment {treated.rate.value:.4f}, always-valid difference "
+              f"[{treated.always_valid.low:+.4f}, {treated.always_valid.high:+.4f}] -> {report.decision.action}")
+    print(f"  decision: {run.final.decision.action}: {run.final.decision.reason}")
