@@ -91,7 +91,11 @@ def load_snapshot(engine: Engine, base: ServingState, previous: ExperimentSnapsh
             loaded = load_run(engine, run_id)
             loaded.check_compatible(base.catalogue.dataset())
             states[run_id] = serving_state(engine, loaded.model, run_id, base.catalogue, base.key)
-    waves = {e.id: _wave_members(engine, e.segment_wave) for e in experiments if e.segment_wave is not None}
+    waves = {}
+    for e in experiments:  # a wave's members are read when its experiment starts, not at every check
+        if e.segment_wave is not None:
+            kept = previous.wave_members.get(e.id) if previous is not None else None
+            waves[e.id] = kept if kept is not None else _wave_members(engine, e.segment_wave)
     return ExperimentSnapshot(experiments, secret, waves, states, base.key)
 
 
