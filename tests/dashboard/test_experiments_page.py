@@ -13,7 +13,7 @@ from dashboard.i18n import t
 from prakerja.db import make_engine
 from prakerja.migrate import upgrade
 from prakerja.models import ExperimentAssignment, ExperimentExposure
-from recommender.experiments.registry import create_experiment, get_experiment
+from recommender.experiments.registry import create_experiment, get_experiment, list_experiments
 from recommender.experiments.serving import ExperimentServing, serve_participant
 from recommender.features import load_dataset
 from recommender.models import make_model
@@ -84,3 +84,19 @@ def test_the_participant_page_serves_and_logs_the_arm(experiment_world):
         assigned = connection.scalar(select(func.count()).select_from(ExperimentAssignment))
         shown = connection.scalar(select(func.count()).select_from(ExperimentExposure))
     assert assigned == 1 and 0 < shown <= 10
+
+
+def test_a_researcher_creates_a_draft_on_the_page(experiment_world):
+    engine, _experiment_id = experiment_world
+    at = page("experiments", Account("peneliti", "researcher"))
+    at.text_input[0].input("second try")
+    at.multiselect[0].select(2)
+    at.slider[0].set_value(70)
+    at = next(b for b in at.button if b.label == t("exp_create_button", "en")).click().run()
+    assert not at.exception and not at.error
+    created = [e for e in list_experiments(engine) if e.name == "second try"]
+    assert len(created) == 1 and [round(a.share, 2) for a in created[0].arms] == [0.7, 0.3]
+    at.text_input[0].input("second try")  # the same name again: refused in the reader's language
+    at.multiselect[0].select(2)
+    at = next(b for b in at.button if b.label == t("exp_create_button", "en")).click().run()
+    assert at.error and at.error[0].value.startswith("Cannot:")
