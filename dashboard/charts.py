@@ -13,9 +13,9 @@ from dashboard.boundaries import Boundaries
 
 SERIES = "series"
 #: Pixels per row of a chart with one row per name (every name gets its label).
-ROW_HEIGHT = 24
+ROW_HEIGHT = 26
 #: Pixels the x axis (labels and title) takes from a chart's height (Streamlit fits the whole chart into it).
-AXIS_ALLOWANCE = 70
+AXIS_ALLOWANCE = 80
 VALUE = "value"
 CHART_WIDTH = "container"
 

@@ -73,6 +73,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{count} kelompok disembunyikan demi privasi: kurang dari 10 orang, atau angkanya akan membuka kelompok kecil lewat pengurangan.",
         "en": "{count} groups are hidden for privacy: fewer than 10 people, or figures that would reveal a small group by subtraction.",
     },
+    "nothing_visible": {"id": "Tidak ada angka yang dapat ditampilkan di sini (disembunyikan demi privasi atau belum terukur).", "en": "No figure can be shown here (hidden for privacy or not measured yet)."},
     "trend_all_hidden": {
         "id": "Semua gelombang dalam cakupan ini disembunyikan demi privasi, jadi tren tidak digambar.",
         "en": "Every wave in this scope is hidden for privacy, so no trend is drawn.",

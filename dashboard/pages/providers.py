@@ -14,16 +14,14 @@ frame = cached(q.training_outcomes, level, account.province_code)
 if frame.empty:
     st.info(t("no_data", lang))
     st.stop()
-st.subheader(t("hire_rate", lang))
-st.altair_chart(
-    charts.localized(charts.estimates_with_intervals(frame.head(40), q.NAME, q.HIRE_RATE, q.HIRE_LOW, q.HIRE_HIGH, q.COMPLETED, t(f"level_{level}", lang), t("hire_rate", lang), percent=True), lang),
-    width="stretch",
-)
-st.subheader(t("wage_gain", lang))
-st.altair_chart(
-    charts.localized(charts.estimates_with_intervals(frame.head(40), q.NAME, q.GAIN, q.GAIN_LOW, q.GAIN_HIGH, q.GAIN_N, t(f"level_{level}", lang), t("wage_gain", lang), percent=False), lang),
-    width="stretch",
-)
+shown = frame.head(40)
+for measure, low, high, n, title, percent in ((q.HIRE_RATE, q.HIRE_LOW, q.HIRE_HIGH, q.COMPLETED, "hire_rate", True), (q.GAIN, q.GAIN_LOW, q.GAIN_HIGH, q.GAIN_N, "wage_gain", False)):
+    st.subheader(t(title, lang))
+    if shown[measure].notna().any():
+        chart = charts.estimates_with_intervals(shown, q.NAME, measure, low, high, n, t(f"level_{level}", lang), t(title, lang), percent=percent)
+        st.altair_chart(charts.localized(chart, lang), width="stretch")
+    else:
+        st.caption(t("nothing_visible", lang))  # every row is hidden or unmeasured: an empty chart would say nothing
 columns = {q.NAME: (f"level_{level}", TEXT)}
 if level == "course":
     columns[q.PROVIDER] = ("level_provider", TEXT)
