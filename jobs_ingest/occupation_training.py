@@ -43,9 +43,10 @@ FOLDS = 5
 REGULARISATION = 30.0  # inverse L2 strength (C); chosen by cross-validated accuracy and log-loss on the development titles
 LEXICON_WEIGHT = 1.0
 TARGET_PRECISION = 0.96  # the goal is 0.95 on unseen titles; a little margin for the threshold's own noise
-# The unit layer reads words, pairs and hints but not letter runs: 205 units times 10,000 letter runs would
-# make the file ten times larger for little gain (the sub-major is already chosen by then).
-UNIT_SKIPS = ("c:",)
+# The unit layer reads words and pairs only: 205 units times 10,000 letter runs would make the file ten
+# times larger for little gain, and the rules' hint names a sub-major, where it would only pull every
+# answer towards the commonest unit of that sub-major ("Staf HRD" to sales representatives).
+UNIT_SKIPS = ("c:", "r:")
 SMALLEST_WEIGHT = 0.01  # smaller weights are stored as 0 (the file compresses; answers do not change)
 
 
@@ -113,12 +114,19 @@ def _phrase_sample(phrase: str, code: str) -> Sample:
 
 
 def feature_names(samples: list[Sample]) -> np.ndarray:
-    """Every feature seen in two or more samples, sorted (rarer ones cannot be weighed)."""
+    """The features the model weighs, sorted.
+
+    A feature seen in a single labelled title cannot be weighed against anything and is dropped; a
+    word of the curated lexicon is kept even when one phrase alone has it ("koki" names a cook).
+    """
     counts: dict[str, int] = {}
+    curated: set[str] = set()
     for sample in samples:
         for name in set(sample.features):
             counts[name] = counts.get(name, 0) + 1
-    return np.array(sorted(name for name, count in counts.items() if count >= 2))
+        if sample.fold is None:
+            curated.update(name for name in sample.features if not name.startswith(UNIT_SKIPS))
+    return np.array(sorted(name for name, count in counts.items() if count >= 2 or name in curated))
 
 
 def fit_layer(model: OccupationModel, samples: list[Sample], label: str, skips: tuple[str, ...] = ()) -> LinearLayer:
