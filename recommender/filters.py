@@ -194,7 +194,7 @@ class ItemFilters:
         for positions, step, mask in self._reach_choices(users, user_rows, places, connected):
             yield positions, base[mask]
 
-    def _reach_choices(self, users: pd.DataFrame, user_rows: np.ndarray, places: "PlaceColumns", connected: np.ndarray):
+    def _reach_choices(self, users: pd.DataFrame, user_rows: np.ndarray, places: "PlaceColumns", connected):
         """(positions, step, mask) per group of users sharing a home regency, a reach and the step shown."""
         keys = np.char.add(np.char.add(users[UserAttr.Regency].to_numpy()[user_rows].astype(str),
                                        "|" + users[UserAttr.Reach].to_numpy()[user_rows].astype(str)),

@@ -118,7 +118,7 @@ def first_placed_step(reach: Reach, masks: list[np.ndarray], remote) -> int:
     return len(masks) - 1
 
 
-def chosen_steps(reach: Reach, masks: list[np.ndarray], remote, connected: np.ndarray | None) -> np.ndarray:
+def chosen_steps(reach: Reach, masks: list[np.ndarray], remote, connected) -> np.ndarray:
     """Per user (rows of ``connected``), the step their list shows.
 
     The first step holding a placed vacancy; then, for a commuting reach, a
@@ -136,7 +136,8 @@ def chosen_steps(reach: Reach, masks: list[np.ndarray], remote, connected: np.nd
     if connected is None or reach.kind != "commute" or len(widenable) < 2:
         return steps
     placed = ~np.asarray(remote, dtype=bool)
-    counts = np.stack([connected[:, masks[i] & placed].sum(axis=1) for i in widenable], axis=1)
+    # connected may be a dense boolean array or a 0/1 sparse matrix: count through a product with each step's mask
+    counts = np.stack([np.asarray(connected @ (masks[i] & placed).astype(np.float32)).ravel() for i in widenable], axis=1)
     target = np.minimum(counts.max(axis=1), ENOUGH_CONNECTED)
     reaching = counts >= target[:, None]
     chosen = np.asarray(widenable)[np.argmax(reaching, axis=1)]
