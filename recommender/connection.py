@@ -18,6 +18,8 @@ from recommender.dataset import Features, feature_family
 from recommender.feature_space import FeatureSpace
 
 CONNECTING_FAMILIES = ("skill", "word")
+#: Users looked up together: each takes a dense row over every vacancy of the catalogue.
+CHUNK_USERS = 32
 #: An ``occ=`` name connects from this many code digits on (a KBJI minor group).
 CONNECTING_OCCUPATION_DIGITS = 3
 
@@ -54,8 +56,13 @@ class ConnectionIndex:
         names = np.array(sorted({str(n) for n in item_features.names if connecting(n)}), dtype=object)
         self.space = FeatureSpace(names)
         self.asked = held_names(self.space, item_features)
+        self.askers = self.asked.T.tocsr()  # name -> the vacancies asking for it, so a lookup reads only the user's names
 
     def connected(self, user_features: Features, item_rows: np.ndarray) -> np.ndarray:
         """Boolean (users x len(item_rows)): the vacancy asks for something the user holds."""
         held = held_names(self.space, user_features)
-        return (held @ self.asked[np.asarray(item_rows, dtype=np.int64)].T).toarray() > 0
+        item_rows = np.asarray(item_rows, dtype=np.int64)
+        out = np.zeros((held.shape[0], len(item_rows)), dtype=bool)
+        for start in range(0, held.shape[0], CHUNK_USERS):  # a dense row over every vacancy, then the rows asked
+            out[start:start + CHUNK_USERS] = (held[start:start + CHUNK_USERS] @ self.askers).toarray()[:, item_rows] > 0
+        return out

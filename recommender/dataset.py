@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from typing import Iterable
 
 import numpy as np
@@ -182,11 +183,14 @@ class Features:
 
 @dataclass(frozen=True)
 class Entities:
-    """Users or items as a model's side reads them: external ids, feature rows and optional attributes, row-aligned."""
+    """Users or items as a model's side reads them: external ids, feature rows and optional attributes, row-aligned.
+
+    ``attributes`` maps column names to row-aligned values (a DataFrame, or plain arrays for one participant).
+    """
 
     ids: np.ndarray
     features: Features
-    attributes: pd.DataFrame | None = None
+    attributes: "pd.DataFrame | Mapping[str, np.ndarray] | None" = None
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Engine, select
 
 from prakerja.db import reading
@@ -57,9 +56,9 @@ class ParticipantRows:
 
     def entities(self) -> Entities:
         """The participant as a model's user side reads them (the same row and place a batch of participants holds)."""
-        place = pd.DataFrame({UserAttr.Regency: [self.regency], UserAttr.Province: [self.province],
-                              UserAttr.Latitude: [float(self.latitude)], UserAttr.Longitude: [float(self.longitude)]})
-        return Entities(np.array([self.participant_id], dtype=np.int64), self.features, place)
+        place = {UserAttr.Regency: np.array([self.regency], dtype=object), UserAttr.Province: np.array([self.province], dtype=object),
+                 UserAttr.Latitude: np.array([self.latitude], dtype=np.float64), UserAttr.Longitude: np.array([self.longitude], dtype=np.float64)}
+        return Entities(np.array([self.participant_id], dtype=np.int64), self.features, place)  # columns, not a DataFrame: 0.1 ms a request
 
 
 def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applied", "dismissed")) -> ParticipantRows | None:

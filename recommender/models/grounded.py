@@ -283,7 +283,7 @@ def _item_places(attributes: pd.DataFrame | None, n: int) -> tuple[np.ndarray, n
 def _user_places(attributes: pd.DataFrame | None, n: int) -> tuple[np.ndarray, np.ndarray]:
     if attributes is None or UserAttr.Latitude not in attributes:
         return np.full(n, np.nan), np.full(n, np.nan)
-    return attributes[UserAttr.Latitude].to_numpy(np.float64), attributes[UserAttr.Longitude].to_numpy(np.float64)
+    return np.asarray(attributes[UserAttr.Latitude], dtype=np.float64), np.asarray(attributes[UserAttr.Longitude], dtype=np.float64)
 
 
 def _relevance(late: pd.DataFrame, users: np.ndarray, item_ids: np.ndarray) -> np.ndarray:
