@@ -13,13 +13,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from prakerja.db import make_engine
 from prakerja.migrate import upgrade
 
 pytest.register_assert_rewrite("tests.worlds")
-from tests.worlds import private_database  # noqa: E402  (after the rewrite is registered)
+from tests.worlds import emptied, private_database  # noqa: E402  (after the rewrite is registered)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PRAKERJA_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
@@ -63,13 +62,7 @@ def fresh_database_url(backend: str, tmp_path: Path, request) -> str:
     """An empty database of ``backend`` ("sqlite" or "postgres") for one test."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    url = request.getfixturevalue("pg_database_url")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+    return emptied(request.getfixturevalue("pg_database_url"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

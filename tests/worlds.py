@@ -62,6 +62,16 @@ def private_database(backend: str, folder: Path, prefix: str = "prakerja_t") -> 
     return admin_url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def emptied(url: str) -> str:
+    """``url`` of a PostgreSQL database after dropping everything in it (a fresh public schema)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
 @dataclass
 class DemoWorld:
     """A generated demo world in a database of its own (read-only for tests)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, insert
 
 from prakerja.db import make_engine, transaction
 from prakerja.migrate import upgrade
@@ -30,6 +30,7 @@ from prakerja.models import (
     VacancySkill,
 )
 from prakerja.reference.regions import load_regions
+from tests.worlds import emptied
 
 # The world ends now: "today" is the real clock (prakerja.clock), so its open vacancies are open.
 TODAY = dt.datetime.now(dt.UTC).replace(tzinfo=None, second=0, microsecond=0) - dt.timedelta(minutes=1)
@@ -192,12 +193,7 @@ def shared_world(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('world') / 'world.db'}"
     else:
-        url = request.getfixturevalue("pg_database_url")
-        reset = create_engine(url)
-        with reset.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        reset.dispose()
+        url = emptied(request.getfixturevalue("pg_database_url"))
     engine = make_engine(url)
     upgrade(engine)
     world = build_world(engine)
