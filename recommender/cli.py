@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Optional
@@ -86,6 +87,7 @@ def recommend(
     province_only: bool = typer.Option(False, "--province-only", help="Only vacancies in the participant's province."),
     radius_km: Optional[float] = typer.Option(None, "--radius-km", help="Only vacancies within this distance."),
     min_wage: Optional[int] = typer.Option(None, "--min-wage", help="Only vacancies offering at least this (IDR/month)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Replay another day, ISO 8601 (default: today)."),
 ) -> None:
     """Top-k vacancies for one participant, with the reasons for each."""
     from prakerja.db import open_database
@@ -97,7 +99,7 @@ def recommend(
         raise UserError(f"--format must be 'table' or 'json', not {fmt!r}")
     engine = open_database()
     filters = ItemFilters(province_only=province_only, radius_km=radius_km, min_wage=min_wage)
-    results = match_participant(engine, participant_id, filters, k)
+    results = match_participant(engine, participant_id, filters, k, as_of=_moment(as_of))
     advice = suggest_next_training(engine, participant_id, filters, k)
     if fmt == "json":
         payload = {
@@ -132,6 +134,16 @@ def recommend(
         console.print(f"   model: {reasons or '-'}", highlight=False)
     if advice is not None:
         console.print(f"next training: {advice.title} ({advice.provider}) unlocks {advice.unlocks} more vacancies")
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    """``--as-of`` as a naive datetime, or a UserError that shows the form."""
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--as-of must be an ISO 8601 date or time such as 2026-11-30, not {text!r}") from None
 
 
 def score_all_command(

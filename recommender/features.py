@@ -345,6 +345,7 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
         Vacancy.occupation_code,
         Vacancy.posted_at,
         Vacancy.expires_at,
+        Vacancy.first_seen,
         Vacancy.last_seen,
         Vacancy.status,
     ).order_by(Vacancy.id)
@@ -357,7 +358,7 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
     latitude = jobs["regency_code"].map(regencies["latitude"]).fillna(province.map(provinces["latitude"]))
     longitude = jobs["regency_code"].map(regencies["longitude"]).fillna(province.map(provinces["longitude"]))
     moment = pd.Timestamp(now if now is not None else default_now(engine))
-    active = open_at(jobs["status"], jobs["expires_at"], jobs["last_seen"], moment)
+    active = open_at(jobs["status"], jobs["first_seen"], jobs["expires_at"], jobs["last_seen"], moment)
     attributes = pd.DataFrame(
         {
             ItemAttr.Active: active,
@@ -406,19 +407,27 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
 UNSEEN_OPEN_DAYS = 60
 
 
-def open_at(status, expires_at, last_seen, moment) -> np.ndarray:
-    """Boolean per vacancy: open at ``moment``, by its own status, expiry and sightings.
+#: Statuses that say when a vacancy was open by its dates ("expired" is the status of one whose end has passed);
+#: "removed" and "filled" close a vacancy whatever its dates.
+DATED_STATUSES = ("active", "expired")
 
-    Active, and before its expiry; a vacancy without an expiry is open until
-    :data:`UNSEEN_OPEN_DAYS` after it was last seen. Other vacancies' dates
-    never matter (a source's file cannot close another source's vacancies).
+
+def open_at(status, first_seen, expires_at, last_seen, moment) -> np.ndarray:
+    """Boolean per vacancy: open at ``moment``, by its own status, sightings and expiry.
+
+    Not removed or filled, first seen by then, and before its expiry; a
+    vacancy without an expiry is open until :data:`UNSEEN_OPEN_DAYS` after it
+    was last seen. So a past ``moment`` replays the catalogue of that day, and
+    other vacancies' dates never matter (a source's file cannot close another
+    source's vacancies).
     """
     moment = pd.Timestamp(moment)
     expires = pd.to_datetime(pd.Series(expires_at)).reset_index(drop=True)
     seen = pd.to_datetime(pd.Series(last_seen)).reset_index(drop=True)
+    first = pd.to_datetime(pd.Series(first_seen)).reset_index(drop=True)
     end = expires.where(expires.notna(), seen + pd.Timedelta(days=UNSEEN_OPEN_DAYS))
-    still_open = (end.isna() | (end > moment)).to_numpy()
-    return (pd.Series(status).reset_index(drop=True) == "active").to_numpy() & still_open
+    still_open = (end.isna() | (end > moment)).to_numpy() & (first.isna() | (first <= moment)).to_numpy()
+    return pd.Series(status).reset_index(drop=True).isin(DATED_STATUSES).to_numpy() & still_open
 
 
 def default_now(engine: Engine | None = None) -> dt.datetime:

@@ -30,7 +30,7 @@ from recommender.filters import ItemFilters, haversine_km
 from recommender.participant_reads import ParticipantRows, read_participant, read_participant_async
 from recommender.reach import Reach, ReachStep, widening_notice
 from recommender.retrieval import select_top_k
-from recommender.serving_state import MODEL_CACHE, ModelCache, ServingState, serving_state
+from recommender.serving_state import MODEL_CACHE, ModelCache, ServingState, load_catalogue, serving_state
 
 #: The filters of a participant who set none: active vacancies, applied and dismissed ones left out.
 NO_FILTERS = ItemFilters()
@@ -161,6 +161,7 @@ def match_participant(
     *,
     model: Recommender | None = None,
     cache: ModelCache | None = None,
+    as_of: dt.datetime | None = None,
 ) -> MatchList:
     """The participant's top-k vacancies with explanations (a :class:`MatchList`: what it shows and why).
 
@@ -180,9 +181,13 @@ def match_participant(
     cache
         Where the promoted model comes from (default the process-wide one; the
         HTTP service passes its own, which reloads in the background).
+    as_of
+        Replay another day: the vacancies open then (default: today, the real clock).
     """
     k = check_k(k)
     state = current_state(engine, model, cache)
+    if as_of is not None:
+        state = serving_state(engine, state.model, state.run_id, load_catalogue(engine, now=as_of))
     return rank_participant(engine, state, read_for_list(engine, participant_id, filters), filters, k)
 
 

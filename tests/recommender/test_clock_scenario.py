@@ -90,7 +90,7 @@ def test_recent_postings_join_the_demo_market_and_stale_ones_close_nothing(demo_
     assert any("baru.example" in url for url in urls)  # the real, recent postings near home
     assert any("demo.invalid" in url for url in urls)  # beside the demo vacancies
     assert not any("lama.example" in url for url in urls)
-    assert shown.data_as_of == today.date() and shown.notice is None
+    assert shown.data_as_of == today.date() and shown.empty_reason is None
 
 
 def test_the_shared_2024_postings_leave_the_demo_lists_full(shared_data, demo_world):

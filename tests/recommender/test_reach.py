@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from prakerja.db import transaction
 from prakerja.errors import UnknownId, UserError
@@ -40,7 +40,7 @@ def _someone_in(engine, regency: str) -> int:
 
 
 def _expire(engine, regency: str | None) -> None:
-    statement = update(Vacancy).values(status="expired", updated_at=dt.datetime(2030, 1, 1))
+    statement = update(Vacancy).values(status="expired", expires_at=dt.datetime(2000, 1, 1), updated_at=dt.datetime(2030, 1, 1))
     if regency is not None:
         statement = statement.where(Vacancy.regency_code == regency)
     with transaction(engine) as session:
@@ -134,7 +134,7 @@ def test_a_commute_with_few_vacancies_fitting_the_training_widens_to_the_provinc
     welding_jobs = [vid for vid, trade in world.vacancies.items() if trade == "welder"]
     with transaction(engine) as session:
         session.execute(update(Vacancy).where(Vacancy.regency_code == "3515", Vacancy.id.in_(welding_jobs))
-                        .values(status="expired", updated_at=dt.datetime(2030, 1, 1)))
+                        .values(status="expired", expires_at=dt.datetime(2000, 1, 1), updated_at=dt.datetime(2030, 1, 1)))
     MODEL_CACHE.clear()
     results = match_participant(engine, welder, k=10)
     assert (results.asked.scope, results.shown.scope) == ("commute", "province") and results.few_connected
@@ -145,3 +145,16 @@ def test_a_commute_with_few_vacancies_fitting_the_training_widens_to_the_provinc
     model = ContentSimilarity().fit(dataset)
     frame = model.recommend([welder], dataset, k=20, filters=ItemFilters())
     assert_same_ranking([(r.vacancy_id, r.score) for r in match_participant(engine, welder, k=10, model=model)], frame, 10, welder)
+
+
+def test_a_past_day_replays_the_vacancies_open_then(reach_world):
+    engine, world = reach_world
+    pid = _someone_in(engine, SURABAYA)
+    earlier = world.today - dt.timedelta(days=60)
+    then = match_participant(engine, pid, ItemFilters(reach=False), k=200, as_of=earlier)
+    now = match_participant(engine, pid, ItemFilters(reach=False), k=200)
+    assert then.data_as_of == earlier.date() and now.data_as_of == dt.datetime.now(dt.UTC).date()
+    with engine.connect() as connection:
+        rows = {v.id: v for v in connection.execute(select(Vacancy.id, Vacancy.first_seen, Vacancy.expires_at)).all()}
+    assert all(rows[r.vacancy_id].first_seen <= earlier < rows[r.vacancy_id].expires_at for r in then)
+    assert {r.vacancy_id for r in then} != {r.vacancy_id for r in now}  # vacancies expired since then come back
