@@ -5,9 +5,9 @@ A run goes:
 1. :func:`~recommender.evaluation_split.temporal_split` (or ``wave_split``) cuts a :class:`Dataset`'s
    log into a training view (same users, items and features; only earlier
    interactions) and a test log.
-2. :func:`choose_default` carves a validation period from the *end of the
-   training part* and picks the best candidate there by NDCG@k. The test
-   period is never looked at to choose.
+2. :func:`recommender.model_choice.choose_model` picks the default on a
+   rolling origin of validation windows carved from the *end of the training
+   part*. The test period is never looked at to choose.
 3. :func:`evaluate_models` fits every model on the training view, recommends
    to the test users among the candidate items, and scores the lists on
    - all test interactions,
@@ -44,8 +44,8 @@ from prakerja.errors import UserError
 from recommender.base import Recommender
 from recommender.fairness import fairness_table, segment_metrics
 from recommender.list_quality import list_quality
-from recommender.metrics import NDCG, bootstrap_interval, calc_metrics, default_metrics, ranking_metrics
-from recommender.evaluation_split import COLD, WARM, EvaluationSplit, validation_split
+from recommender.metrics import bootstrap_interval, calc_metrics, default_metrics, ranking_metrics
+from recommender.evaluation_split import COLD, WARM, EvaluationSplit
 
 
 
@@ -222,41 +222,6 @@ def evaluate_models(
             ignore_index=True,
         )
     return report
-
-
-def choose_default(
-    candidates: Mapping[str, Callable[[], Recommender]],
-    split: EvaluationSplit,
-    k: int = 10,
-    validation_fraction: float = 0.2,
-) -> tuple[str, dict[str, float]]:
-    """Pick the candidate with the best NDCG@k on a validation period carved from the training part.
-
-    Parameters
-    ----------
-    candidates
-        Name -> factory of a fresh unfitted model.
-    split
-        The evaluation split; only its training part is used.
-
-    Returns
-    -------
-    tuple
-        The winner's name and every candidate's validation NDCG@k.
-    """
-    inner = validation_split(split, validation_fraction)
-    if len(inner.test_users) == 0:
-        raise UserError("the validation period holds no positive interaction; the log is too short to choose a model")
-    scores: dict[str, float] = {}
-    for name, factory in candidates.items():
-        try:
-            reco = recommend_for_split(factory().fit(inner.train_dataset), inner, k)
-        except UserError:  # a model that cannot run on this data cannot be the default
-            continue
-        scores[name] = NDCG(k).calc(reco, inner.test)
-    if not scores:
-        raise UserError("no candidate model could be fitted on the validation split")
-    return max(scores, key=scores.get), scores
 
 
 # --------------------------------------------------------------------------- the standard line-up

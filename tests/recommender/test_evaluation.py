@@ -19,7 +19,7 @@ from prakerja.errors import UserError
 from prakerja.models import ModelRun
 from recommender.dataset import Dataset
 from recommender.database_evaluation import age_band, database_split, database_wave_split, record_run
-from recommender.evaluation import NAMED_SETUPS, choose_default, evaluate_models, lineup, score_lists
+from recommender.evaluation import NAMED_SETUPS, evaluate_models, lineup, score_lists
 from recommender.evaluation_split import COLD, WARM, EvaluationSplit, temporal_split
 from recommender.splitters import TemporalSplitter
 from tests.worlds import MEDIUM
@@ -101,18 +101,6 @@ def test_every_model_runs_on_the_same_split_and_learned_models_beat_random(split
         assert set(result.reco[Columns.User]) <= set(split.test_users)
     json_ready = report.to_dict()
     assert set(json_ready["models"]) == set(table.index) and json_ready["split"]["test_users"] == len(split.test_users)
-
-
-def test_the_default_is_chosen_without_looking_at_the_test_period(split):
-    candidates = lineup(FAST, names=("content", "random"))
-    chosen, scores = choose_default(candidates, split)
-    assert chosen == "content" and set(scores) == {"content", "random"}
-    # scrambling the test period cannot change the choice: it is never read
-    scrambled = EvaluationSplit(
-        train_dataset=split.train_dataset,
-        test=split.test.assign(**{Columns.Item: np.random.default_rng(0).permutation(split.test[Columns.Item].to_numpy())}),
-    )
-    assert choose_default(candidates, scrambled) == (chosen, scores)
 
 
 def test_a_model_that_cannot_run_is_reported_not_fatal():
