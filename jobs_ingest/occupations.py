@@ -36,6 +36,7 @@ from prakerja.reference.occupations import read_occupation_groups
 
 __all__ = ["OccupationClassifier", "OccupationMatch", "manager_of", "read_keywords"]
 
+CACHE_SIZE = 100_000
 UNIT_MIN_SHARE = 0.5  # a unit is named only when it holds at least half of its sub-major's probability
 DESCRIPTION_OPENING = re.compile(r"^\s*(.{1,120}?)(?:[.!?\n]|$)", re.DOTALL)
 
@@ -84,6 +85,8 @@ class OccupationClassifier:
         units = self.model_.unit.classes.astype(str)
         known = np.array([code in self.groups_ for code in units], dtype=bool)
         self._units_of = {str(c): np.char.startswith(units, str(c)) & known for c in self.model_.sub_major.classes}
+        # Boards repeat the same titles endlessly, and the answer depends on the naming text and department only.
+        self._answer = lru_cache(maxsize=CACHE_SIZE)(self._answer_uncached)
 
     @classmethod
     def from_reference(cls) -> OccupationClassifier:
@@ -108,7 +111,10 @@ class OccupationClassifier:
         description
             Read only when the title holds no job words.
         """
-        return self.classify_many([(title, department, description)])[0]
+        return self._answer(_naming_text(title, description), department)
+
+    def _answer_uncached(self, naming_text: str | None, department: str | None) -> OccupationMatch | None:
+        return self.classify_many([(naming_text, department, None)])[0]
 
     def classify_many(
         self, postings: list[tuple[str | None, str | None, str | None]]
