@@ -422,6 +422,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "param_weight": {"id": "Bobot LightFM", "en": "LightFM weight"},
     "param_normalization": {"id": "Normalisasi skor", "en": "Score normalisation"},
     "param_lightfm": {"id": "LightFM", "en": "LightFM"},
+    "param_base": {"id": "Model dasar", "en": "Base model"},
+    "param_base_params": {"id": "Parameter model dasar", "en": "Base model parameters"},
+    "param_distance_weight": {"id": "Bobot jarak", "en": "Distance weight"},
+    "param_connection_rule": {"id": "Aturan keterkaitan", "en": "Connection rule"},
+    "param_evidence_applicants": {"id": "Pelamar serupa sebagai bukti", "en": "Similar applicants as evidence"},
     "param_content": {"id": "Konten", "en": "Content"},
     # quarantine reasons (dashboard.labels.QUARANTINE_REASONS)
     "reason_missing_title": {"id": "Judul kosong", "en": "Missing title"},

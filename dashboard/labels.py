@@ -32,7 +32,7 @@ PARAMETERS = (
     "loss", "no_components", "learning_rate", "item_alpha", "user_alpha", "epochs", "num_threads", "max_sampled",
     "user_identity", "item_identity", "normalize", "shown_negatives", "train_items", "align_shared", "align_weights",
     "exact_families", "random_state", "national_share", "family_weights", "other_weight", "weight", "normalization",
-    "lightfm", "content",
+    "lightfm", "content", "base", "base_params", "distance_weight", "connection_rule", "evidence_applicants",
 )
 
 #: Quarantine reasons by how they start (the ingest writes "<kind>: <detail>"), most specific first.
