@@ -36,7 +36,7 @@ def jobs_folder() -> Path:
     return get_settings().data_dir / "jobs"
 
 
-def job_arguments(kind: str, *, algorithm: str = "blend", trials: int = 10, promote: bool = False) -> list[str]:
+def job_arguments(kind: str, *, algorithm: str = "grounded", trials: int = 10, promote: bool = False) -> list[str]:
     """The ``prakerja`` arguments of a job; only these three kinds may be started from a page."""
     if kind == "train":
         return ["train", "--algorithm", algorithm, "--promote" if promote else "--no-promote", "--notes", "dashboard"]

@@ -8,7 +8,7 @@ from dashboard.i18n import t
 from dashboard.session import page_header
 
 account, lang = page_header("page_jobs", ("researcher",))
-ALGORITHMS = ("blend", "lightfm", "content", "popularity", "random")
+ALGORITHMS = ("grounded", "blend", "lightfm", "content", "popularity", "random")  # the first is `prakerja train`'s default
 
 with st.form("start_job"):
     kind = st.radio(t("job_kind", lang), ("train", "tune", "evaluate"), format_func=lambda k: t(f"job_{k}", lang), horizontal=True)
