@@ -158,3 +158,29 @@ def test_a_past_day_replays_the_vacancies_open_then(reach_world):
         rows = {v.id: v for v in connection.execute(select(Vacancy.id, Vacancy.first_seen, Vacancy.expires_at)).all()}
     assert all(rows[r.vacancy_id].first_seen <= earlier < rows[r.vacancy_id].expires_at for r in then)
     assert {r.vacancy_id for r in then} != {r.vacancy_id for r in now}  # vacancies expired since then come back
+
+
+def test_the_step_choice_rules():
+    """Pure rules of chosen_steps: widen for nothing placed; a commute widens (within the province) for more connected."""
+    from recommender.reach import ENOUGH_CONNECTED, chosen_steps
+
+    distance = np.array([5.0, 40.0, 40.0, 400.0, np.nan])
+    same_province = np.array([True, True, True, False, False])
+    remote = np.array([False, False, False, False, True])
+    commute = Reach("commute", 25)
+    masks = [step.mask(distance, same_province, remote) for step in commute.steps()]
+    near_only = np.array([[True, False, False, False, False]])
+    province_more = np.array([[False, True, True, False, False]])
+    far_only = np.array([[False, False, False, True, False]])
+    assert chosen_steps(commute, masks, remote, None).tolist() == [0]
+    assert chosen_steps(commute, masks, remote, near_only).tolist() == [0]
+    assert chosen_steps(commute, masks, remote, province_more).tolist() == [1]  # the province holds more that fit
+    assert chosen_steps(commute, masks, remote, far_only).tolist() == [0]  # never "anywhere" for connection
+    assert ENOUGH_CONNECTED >= 1
+    for kind in ("province", "remote"):
+        reach = Reach(kind, 25)
+        kind_masks = [step.mask(distance, same_province, remote) for step in reach.steps()]
+        assert chosen_steps(reach, kind_masks, remote, province_more).tolist() == [0]  # a chosen scope stays
+    nothing_near = np.array([np.nan, 400.0, 400.0, 400.0, np.nan])
+    masks = [step.mask(nothing_near, np.zeros(5, bool), remote) for step in commute.steps()]
+    assert chosen_steps(commute, masks, remote, None).tolist() == [2]  # no placed vacancy near or in the province: anywhere
