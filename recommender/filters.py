@@ -28,6 +28,7 @@ import threading
 import weakref
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -132,9 +133,9 @@ class ItemFilters:
         if self.same_regency:
             mask &= items.regency == user[UserAttr.Regency]
         if self.province_only:
-            mask &= items.province == user[UserAttr.Province]
+            mask &= items.in_province(user[UserAttr.Province])
         if self.radius_km:
-            distance = haversine_km(user[UserAttr.Latitude], user[UserAttr.Longitude], items.latitude, items.longitude)
+            distance = items.distance_km(user[UserAttr.Latitude], user[UserAttr.Longitude])
             mask &= np.nan_to_num(distance, nan=np.inf) <= float(self.radius_km)
         if self.remote_allowed:
             mask |= items.remote
@@ -143,8 +144,8 @@ class ItemFilters:
     @staticmethod
     def _reach_masks(user: Mapping, items: "PlaceColumns") -> tuple[Reach, list[np.ndarray]]:
         reach = Reach(str(user[UserAttr.Reach]), int(user[UserAttr.CommuteKm]))
-        distance = haversine_km(user[UserAttr.Latitude], user[UserAttr.Longitude], items.latitude, items.longitude)
-        return reach, step_masks(reach, distance, items.province == user[UserAttr.Province], items.remote)
+        distance = items.distance_km(user[UserAttr.Latitude], user[UserAttr.Longitude])
+        return reach, step_masks(reach, distance, items.in_province(user[UserAttr.Province]), items.remote)
 
     def user_candidates(self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray) -> np.ndarray:
         """The candidate item rows of one user, as :meth:`candidate_groups` gives them to the user's group.
@@ -240,15 +241,15 @@ class ItemFilters:
         return excluded
 
 
-@dataclass(frozen=True)
 class PlaceColumns:
-    """The place attributes of some items as plain arrays (read once, compared per user group)."""
+    """The place attributes of some items, gathered only when read (compared per user or user group).
 
-    regency: np.ndarray
-    province: np.ndarray
-    latitude: np.ndarray
-    longitude: np.ndarray
-    remote: np.ndarray
+    Distances and same-province checks use the catalogue's precomputed terms
+    (:class:`ItemArrays`), so a request costs a few vector operations over its candidates.
+    """
+
+    def __init__(self, arrays: "ItemArrays", rows: np.ndarray) -> None:
+        self.arrays, self.rows = arrays, np.asarray(rows)
 
     @classmethod
     def of(cls, dataset: "Dataset", item_rows: np.ndarray) -> "PlaceColumns":
@@ -259,13 +260,36 @@ class PlaceColumns:
 
     @classmethod
     def at(cls, a: "ItemArrays", item_rows: np.ndarray) -> "PlaceColumns":
-        return cls(
-            regency=a.regency[item_rows],
-            province=a.province[item_rows],
-            latitude=a.latitude[item_rows],
-            longitude=a.longitude[item_rows],
-            remote=a.remote[item_rows],
-        )
+        return cls(a, item_rows)
+
+    @cached_property
+    def regency(self) -> np.ndarray:
+        return self.arrays.regency[self.rows]
+
+    @cached_property
+    def province(self) -> np.ndarray:
+        return self.arrays.province[self.rows]
+
+    @cached_property
+    def latitude(self) -> np.ndarray:
+        return self.arrays.latitude[self.rows]
+
+    @cached_property
+    def longitude(self) -> np.ndarray:
+        return self.arrays.longitude[self.rows]
+
+    @cached_property
+    def remote(self) -> np.ndarray:
+        return self.arrays.remote[self.rows]
+
+    def distance_km(self, latitude, longitude) -> np.ndarray:
+        """:func:`haversine_km` from one place to these items (NaN where either place is unknown)."""
+        return self.arrays.distance_km(latitude, longitude, self.rows)
+
+    def in_province(self, province) -> np.ndarray:
+        """Boolean per item: in ``province`` (a code; unknown matches nothing)."""
+        code = self.arrays.province_index.get(province, -1) if isinstance(province, str) else -1
+        return self.arrays.province_code[self.rows] == code if code >= 0 else np.zeros(len(self.rows), dtype=bool)
 
 
 @dataclass
@@ -288,6 +312,23 @@ class ItemArrays:
     salary_max: np.ndarray
     employment_types: np.ndarray  # the stored comma-separated text ("" when none)
     _offers: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # terms of the haversine formula per item, and provinces as integer codes, made once per catalogue
+        latitude, longitude = np.radians(self.latitude), np.radians(self.longitude)
+        self._trig = np.stack([np.sin(latitude), np.cos(latitude), np.sin(longitude), np.cos(longitude)])
+        codes, names = pd.factorize(pd.Series(self.province, dtype=object), use_na_sentinel=True)
+        self.province_code = codes.astype(np.int32)
+        self.province_index = {str(name): i for i, name in enumerate(names)}
+
+    def distance_km(self, latitude, longitude, rows: np.ndarray) -> np.ndarray:
+        """:func:`haversine_km` from one place to the items at ``rows``, from the items' precomputed sines and cosines."""
+        lat, lon = np.radians(float(latitude)), np.radians(float(longitude))
+        sin_lat, cos_lat, sin_lon, cos_lon = self._trig[:, rows]
+        cos_dlat = np.cos(lat) * cos_lat + np.sin(lat) * sin_lat  # cos(lat2 - lat1)
+        cos_dlon = np.cos(lon) * cos_lon + np.sin(lon) * sin_lon  # cos(lon2 - lon1)
+        a = (1.0 - cos_dlat) / 2 + np.cos(lat) * cos_lat * (1.0 - cos_dlon) / 2  # sin^2(dlat/2) + cos cos sin^2(dlon/2)
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
     @classmethod
     def of(cls, attrs: pd.DataFrame) -> "ItemArrays":
