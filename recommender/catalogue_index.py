@@ -59,28 +59,28 @@ def vacancy_details(engine: Engine, vacancy_ids) -> pd.DataFrame:
     return frame.reindex([i for i in dict.fromkeys(ids) if i in frame.index])
 
 
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and np.isnan(value)) and not (value is pd.NaT)
+def _value_or_none(value):
+    """A scalar, or None when it is missing (None, NaN, NaT, pd.NA)."""
+    return value if pd.notna(value) else None
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if _present(value) and pd.notna(value) else None
+    return int(value) if pd.notna(value) else None
 
 
 def display_fields(d) -> dict:
     """The display fields of a vacancy from its row of :func:`vacancy_details`, as plain values (None when missing)."""
     posted = d["posted_at"]
-    text = lambda value: value if _present(value) and pd.notna(value) else None  # noqa: E731
     return dict(
-        title=text(d["title"]) or "",
-        company=text(d["company"]),
-        regency_name=text(d["regency_name"]),
-        province_name=text(d["province_name"]),
+        title=_value_or_none(d["title"]) or "",
+        company=_value_or_none(d["company"]),
+        regency_name=_value_or_none(d["regency_name"]),
+        province_name=_value_or_none(d["province_name"]),
         salary_min=_int_or_none(d["salary_min_idr"]),
         salary_max=_int_or_none(d["salary_max_idr"]),
-        employment_types=[t for t in str(text(d["employment_types"]) or "").split(",") if t and t.lower() != "nan"],
+        employment_types=[t for t in str(_value_or_none(d["employment_types"]) or "").split(",") if t and t.lower() != "nan"],
         posted_at=pd.Timestamp(posted).to_pydatetime() if pd.notna(posted) else None,
-        url=text(d["url"]),
+        url=_value_or_none(d["url"]),
     )
 
 
