@@ -100,16 +100,18 @@ class Blend(Recommender):
     def _part_scores(self, users: "BlendUsers", items: "BlendItems", item_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Each part's scores on one scale: z-scores with the moments over every catalogue item, or rank percentiles."""
         if self.normalization == "rank":  # ranks need every item's score
-            full = items.full or items
-            chosen = slice(None) if items.rows is None else items.rows
-            chosen = chosen if item_rows is None else (item_rows if items.rows is None else items.rows[item_rows])
-            learned = rank_percentiles(self.lightfm_.score_sides(users.lightfm, full.lightfm))[:, chosen]
-            similar = rank_percentiles(self.content_.score_sides(users.content, full.content))[:, chosen]
-            return learned, similar
+            chosen = items.catalogue_rows(item_rows)
+            learned, similar = self._catalogue_scores(users, items)
+            return rank_percentiles(learned)[:, chosen], rank_percentiles(similar)[:, chosen]
         lightfm_moments, content_moments = users.moments(items)
         learned = lightfm_moments.standardise(self.lightfm_.score_sides(users.lightfm, items.lightfm, item_rows))
         similar = content_moments.standardise(self.content_.score_sides(users.content, items.content, item_rows))
         return learned, similar
+
+    def _catalogue_scores(self, users: "BlendUsers", items: "BlendItems") -> tuple[np.ndarray, np.ndarray]:
+        """Each part's scores of every catalogue item (a taken side scores its full catalogue)."""
+        full = items.full or items
+        return self.lightfm_.score_sides(users.lightfm, full.lightfm), self.content_.score_sides(users.content, full.content)
 
     def _score_sides(self, users: "BlendUsers", items: "BlendItems", item_rows: np.ndarray | None) -> np.ndarray:
         learned, similar = self._part_scores(users, items, item_rows)
@@ -131,9 +133,7 @@ class Blend(Recommender):
     def spreads(self, users: "BlendUsers", items: "BlendItems") -> tuple[float, float]:
         """The spread (std over every catalogue item) of the first user's LightFM and content scores."""
         if self.normalization == "rank":
-            full = items.full or items
-            parts = (self.lightfm_.score_sides(users.lightfm, full.lightfm)[0], self.content_.score_sides(users.content, full.content)[0])
-            return tuple(float(p.std()) or 1.0 for p in parts)
+            return tuple(float(part[0].std()) or 1.0 for part in self._catalogue_scores(users, items))
         lightfm, content = users.moments(items)
         return float(lightfm.std[0]) or 1.0, float(content.std[0]) or 1.0
 
@@ -152,6 +152,12 @@ class BlendItems:
     content_moments: ItemMoments | None = None
     full: "BlendItems | None" = None
     rows: np.ndarray | None = None
+
+    def catalogue_rows(self, item_rows: np.ndarray | None):
+        """The full catalogue's rows of this side's ``item_rows`` (all of them when None)."""
+        if self.rows is None:
+            return slice(None) if item_rows is None else item_rows
+        return self.rows if item_rows is None else self.rows[item_rows]
 
     def take(self, rows: np.ndarray) -> "BlendItems":
         rows = np.asarray(rows, dtype=np.int64)
