@@ -23,7 +23,7 @@ from recommender.base import Recommender
 from recommender.connection import ConnectionIndex
 from recommender.dataset import Dataset, IdMap
 from recommender.features import _read
-from recommender.filters import ItemArrays
+from recommender.filters import ItemArrays, PlaceColumns
 
 
 def vacancy_details(engine: Engine, vacancy_ids) -> pd.DataFrame:
@@ -134,6 +134,7 @@ class CatalogueIndex:
         self.item_side: Any = model.catalogue_side(catalogue)
         self.active_rows = np.flatnonzero(self.items.active)
         self.active_side: Any = self.item_side.take(self.active_rows)
+        self.active_places = PlaceColumns(self.items, self.active_rows, remember=True)  # reach masks per home place
         self.connections = ConnectionIndex(catalogue.item_features)  # which vacancies a participant's reach may widen for
         self._row_of: dict[int, int] | None = None
 

@@ -144,8 +144,7 @@ class ItemFilters:
     @staticmethod
     def _reach_masks(user: Mapping, items: "PlaceColumns") -> tuple[Reach, list[np.ndarray]]:
         reach = Reach(str(user[UserAttr.Reach]), int(user[UserAttr.CommuteKm]))
-        distance = items.distance_km(user[UserAttr.Latitude], user[UserAttr.Longitude])
-        return reach, step_masks(reach, distance, items.in_province(user[UserAttr.Province]), items.remote)
+        return reach, items.reach_masks(reach, user[UserAttr.Latitude], user[UserAttr.Longitude], user[UserAttr.Province])
 
     def user_candidates(self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray) -> np.ndarray:
         """The candidate item rows of one user, as :meth:`candidate_groups` gives them to the user's group.
@@ -156,17 +155,21 @@ class ItemFilters:
         return self.user_candidates_and_step(items, user, item_rows)[0]
 
     def user_candidates_and_step(
-        self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray, connected_of=None
+        self, items: "ItemArrays", user: Mapping, item_rows: np.ndarray, connected_of=None, places: "PlaceColumns | None" = None
     ) -> tuple[np.ndarray, int | None]:
         """:meth:`user_candidates` and the index of the reach step they come from (None: no reach applied).
 
         ``connected_of(rows)``: whether each of those item rows is connected to the user (see :meth:`_place_choice`).
+        ``places``: kept :class:`PlaceColumns` of exactly ``item_rows`` (a served catalogue's active
+        vacancies), whose remembered reach masks are used when every item passes the item rules.
         """
-        base = np.asarray(item_rows)[self.items_mask(items, item_rows)]
+        mask = self.items_mask(items, item_rows)
+        whole = places is not None and places.rows is item_rows and bool(mask.all())
+        base = np.asarray(item_rows) if whole else np.asarray(item_rows)[mask]
         if not (self.uses_place or self.uses_reach(user)):
             return base, None
         connected = connected_of(base) if connected_of is not None and self.uses_reach(user) else None
-        mask, step = self._place_choice(user, PlaceColumns.at(items, base), connected)
+        mask, step = self._place_choice(user, places if whole else PlaceColumns.at(items, base), connected)
         return base[mask], step
 
     def candidate_groups(
@@ -241,15 +244,24 @@ class ItemFilters:
         return excluded
 
 
+#: Memory for the reach masks a kept :class:`PlaceColumns` remembers (one byte per item and step).
+REMEMBERED_MASK_BYTES = 64_000_000
+
+
 class PlaceColumns:
     """The place attributes of some items, gathered only when read (compared per user or user group).
 
     Distances and same-province checks use the catalogue's precomputed terms
-    (:class:`ItemArrays`), so a request costs a few vector operations over its candidates.
+    (:class:`ItemArrays`), so a request costs a few vector operations over its
+    candidates. Columns kept for many requests (``remember=True``: a served
+    catalogue's active vacancies) also remember each place's reach masks:
+    participants of one regency share them, so most requests only look them up.
     """
 
-    def __init__(self, arrays: "ItemArrays", rows: np.ndarray) -> None:
+    def __init__(self, arrays: "ItemArrays", rows: np.ndarray, remember: bool = False) -> None:
         self.arrays, self.rows = arrays, np.asarray(rows)
+        self._masks: dict | None = {} if remember else None
+        self._most_masks = max(16, REMEMBERED_MASK_BYTES // max(4 * len(self.rows), 1))
 
     @classmethod
     def of(cls, dataset: "Dataset", item_rows: np.ndarray) -> "PlaceColumns":
@@ -290,6 +302,21 @@ class PlaceColumns:
         """Boolean per item: in ``province`` (a code; unknown matches nothing)."""
         code = self.arrays.province_index.get(province, -1) if isinstance(province, str) else -1
         return self.arrays.province_code[self.rows] == code if code >= 0 else np.zeros(len(self.rows), dtype=bool)
+
+    def reach_masks(self, reach: Reach, latitude, longitude, province) -> list[np.ndarray]:
+        """Per step of ``reach``, the (read-only) mask of these items inside it, seen from a home place."""
+        key = (reach.kind, reach.commute_km, float(latitude), float(longitude), province)
+        found = None if self._masks is None else self._masks.get(key)
+        if found is not None:
+            return found
+        masks = step_masks(reach, self.distance_km(latitude, longitude), self.in_province(province), self.remote)
+        if self._masks is not None and np.isfinite(key[2]) and np.isfinite(key[3]):
+            for mask in masks:
+                mask.flags.writeable = False
+            if len(self._masks) >= self._most_masks:
+                self._masks.clear()  # bounded; regencies are few, so it refills with the ones in use
+            self._masks[key] = masks
+        return masks
 
 
 @dataclass

@@ -121,3 +121,29 @@ def test_place_groups_score_each_group_on_its_own_candidates(served):
         assert len(set(regencies[positions])) == 1
         assert (dataset.item_attributes[ItemAttr.Regency].to_numpy()[candidates] == regencies[positions[0]]).all()
         assert pd.Series(dataset.item_attributes[ItemAttr.Active].to_numpy()[candidates]).all()
+
+
+def test_kept_place_columns_remember_each_places_reach_masks(served, monkeypatch):
+    """A served catalogue's kept columns answer a place's reach masks from memory, equal to computing them, and stay bounded."""
+    import recommender.filters as filters_module
+    from recommender.filters import ItemArrays, PlaceColumns
+    from recommender.reach import Reach
+
+    dataset, _, _ = served
+    arrays = ItemArrays.of(dataset.item_attributes)
+    rows = np.flatnonzero(arrays.active)
+    monkeypatch.setattr(filters_module, "REMEMBERED_MASK_BYTES", 16 * 4 * len(rows) * 2)  # room for 32 places
+    kept = PlaceColumns(arrays, rows, remember=True)
+    users = dataset.user_attributes.drop_duplicates(UserAttr.Regency).head(40)
+    for reach in (Reach("commute", 25), Reach("province", 25), Reach("remote", 50)):
+        for _, user in users.iterrows():
+            place = (user[UserAttr.Latitude], user[UserAttr.Longitude], user[UserAttr.Province])
+            fresh = PlaceColumns(arrays, rows).reach_masks(reach, *place)
+            first = kept.reach_masks(reach, *place)
+            again = kept.reach_masks(reach, *place)
+            assert [m.tolist() for m in first] == [m.tolist() for m in fresh]
+            assert all(a is b for a, b in zip(first, again)), "the second request of a place is answered from memory"
+            assert not any(m.flags.writeable for m in first), "a remembered mask cannot be changed by a caller"
+            assert len(kept._masks) <= 32
+    unknown = kept.reach_masks(Reach("commute", 25), float("nan"), float("nan"), None)
+    assert not unknown[0][~arrays.remote[rows]].any(), "an unknown home place reaches no placed vacancy by distance"
