@@ -3,10 +3,13 @@
 1. Search: from first completion a participant searches for an exponential
    time; sessions fall uniformly in it; each session shows a few vacancies open
    at that moment, drawn from the home regency, the home province or the whole
-   country (remote jobs included); some impressions come from searching an
-   occupation group chosen by taste, the rest from browsing everything.
-2. Response: utility ``u = a + b_skill * overlap + b_taste * taste[major]
-   + b_wage * log(salary / income before) - b_dist * log(1 + km / 50) + noise``;
+   country (remote jobs included); some impressions come from searching one's
+   own trade (a KBJI minor group of the prior work or of an occupation a
+   completed course prepares for), some from searching an
+   occupation major group chosen by taste, the rest from browsing everything.
+2. Response: utility ``u = a + b_skill * overlap + b_trade * in_trade
+   + b_taste * taste[major] + b_wage * log(salary / income before)
+   - b_dist * log(1 + km / 50) + noise``;
    click with ``sigmoid(u)``; after a click save and apply with
    ``sigmoid(u + offset)``; some unclicked vacancies are dismissed.
 3. Hiring: each application succeeds with ``sigmoid(c + c_skill * overlap +
@@ -15,7 +18,8 @@
    job/business, a job found elsewhere, or none.
 
 ``overlap`` is the share of the vacancy's skills the participant has (declared
-plus trained by completed courses). The model knows nothing of recommenders.
+plus trained by completed courses); ``in_trade`` is 1 when the vacancy's minor
+group is one of the participant's trades. The model knows nothing of recommenders.
 """
 
 from __future__ import annotations
@@ -58,9 +62,12 @@ def simulate_behaviour(
     search_end = np.minimum(search_start + rng.exponential(cal.SEARCH_DAYS_MEAN * SECONDS_PER_DAY, n).astype(np.int64), today_s - 1)
     searching = search_start < search_end
 
-    owner, vacancy, shown_at = _exposures(rng, ref, people, market, open_vacancies, search_start, search_end, searching, today_s)
+    trades = participant_trades(ref, people, training)
+    owner, vacancy, shown_at = _exposures(
+        rng, ref, people, market, open_vacancies, search_start, search_end, searching, today_s, trades)
     overlap = skill_overlap(ref, people, training, market, owner, vacancy)
-    utility = _utility(rng, people, market, distances_km, owner, vacancy, overlap)
+    in_trade = trades[owner, market.occupation_minor[vacancy]]
+    utility = _utility(rng, people, market, distances_km, owner, vacancy, overlap, in_trade)
 
     m = len(owner)
     clicked, saved, applied, dismissed = _choices(rng, utility)
@@ -113,6 +120,18 @@ def skill_overlap(
     return shared_counts(skills[owner], market.skill_bits[vacancy]) / np.maximum(set_sizes(market.skill_bits[vacancy]), 1)
 
 
+def participant_trades(ref: DemoReference, people: ParticipantChunk, training: TrainingChunk) -> np.ndarray:
+    """Boolean (participants x minor groups): the minor group of the prior work and those completed courses prepare for."""
+    trades = np.zeros((len(people), len(ref.minor_codes)), dtype=bool)
+    worked = np.flatnonzero(people.prior_occupation >= 0)
+    trades[worked, ref.occupation_minor[people.prior_occupation[worked]]] = True
+    rows, courses = training.completed_courses
+    lengths = ref.course_minors.lengths()[courses]
+    position = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    trades[np.repeat(rows, lengths), ref.course_minors.values[np.repeat(ref.course_minors.starts[courses], lengths) + position]] = True
+    return trades
+
+
 def respond(
     rng: np.random.Generator,
     ref: DemoReference,
@@ -134,7 +153,8 @@ def respond(
     owner = np.asarray(owner, dtype=np.int64)
     vacancy = np.asarray(vacancy, dtype=np.int64)
     overlap = skill_overlap(ref, people, training, market, owner, vacancy)
-    utility = _utility(rng, people, market, distances_km, owner, vacancy, overlap)
+    in_trade = participant_trades(ref, people, training)[owner, market.occupation_minor[vacancy]]
+    utility = _utility(rng, people, market, distances_km, owner, vacancy, overlap, in_trade)
     clicked, saved, applied, dismissed = _choices(rng, utility)
     hired = applied & (rng.random(len(owner)) < _hire_chance(people, owner, overlap))
     first = np.zeros(len(owner), bool)
@@ -172,6 +192,7 @@ def _exposures(
     search_end: np.ndarray,
     searching: np.ndarray,
     today_s: int,
+    trades: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(participant row, vacancy index, time) of every distinct vacancy shown, at a time it was open."""
     n = len(people)
@@ -191,6 +212,16 @@ def _exposures(
     favourite = (people.taste[owner] + rng.gumbel(size=(len(owner), people.taste.shape[1]))).argmax(axis=1)
     major = np.where(searched, favourite, -1)
     vacancy = open_vacancies.draw(rng, scope, home, ref.regency_province[home], time, major)
+    # A search for one's own trade (one of the trades, uniformly), as far as a search by major group looks;
+    # nothing of it open there: the draw above.
+    holder, held = np.nonzero(trades)  # row-major: each participant's trades together
+    starts = np.concatenate([[0], np.cumsum(np.bincount(holder, minlength=n))])
+    trade_count = (starts[1:] - starts[:-1])[owner]
+    by_trade = (rng.random(len(owner)) < cal.SHARE_SEARCH_BY_TRADE) & (trade_count > 0)
+    pick = starts[owner] + (rng.random(len(owner)) * trade_count).astype(np.int64)
+    trade = np.where(by_trade, held[np.minimum(pick, max(len(held) - 1, 0))] if len(held) else -1, -1)
+    in_trade = open_vacancies.draw_trade(rng, scope, home, ref.regency_province[home], time, trade)
+    vacancy = np.where(in_trade >= 0, in_trade, vacancy)
     found = vacancy >= 0
     owner, vacancy, time = owner[found], vacancy[found], time[found]
 
@@ -216,6 +247,7 @@ def _utility(
     owner: np.ndarray,
     vacancy: np.ndarray,
     overlap: np.ndarray,
+    in_trade: np.ndarray,
 ) -> np.ndarray:
     """The response utility ``u`` of the module docstring for each shown (participant, vacancy)."""
     income = np.maximum(people.income_before[owner], cal.BASE_INCOME_FLOOR_IDR)
@@ -225,6 +257,7 @@ def _utility(
     return (
         cal.CLICK_INTERCEPT
         + cal.BETA_SKILL_OVERLAP * overlap
+        + cal.BETA_TRADE * in_trade
         + cal.BETA_TASTE * people.taste[owner, market.occupation_major[vacancy]]
         + cal.BETA_WAGE_GAIN * wage_gain
         - cal.BETA_DISTANCE * np.log1p(distance / DISTANCE_SCALE_KM)

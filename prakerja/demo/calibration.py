@@ -188,10 +188,16 @@ EXPOSURE_SCOPE_SHARES = (0.55, 0.30, 0.15)
 # Share of impressions that come from searching an occupation group (drawn from softmax(taste));
 # the rest is browsing everything open in the scope.
 SHARE_SEARCH_BY_OCCUPATION = 0.4
+# Share of impressions that come from searching one's own trade (issue 12 calibration, docs/demo-data.md
+# "Trades"): one of the KBJI minor groups of the prior work or of the occupations a completed course prepares
+# for, in the home province; when nothing of it is open there that week, the draw above stands. Assumption:
+# Prakerja participants train for a trade and look for work in it.
+SHARE_SEARCH_BY_TRADE = 0.35
 # Utility u = intercept + skill * overlap + taste + wage * log wage gain - distance * log(1 + km/50)
 #             + noise; P(click) = sigmoid(u); save/apply/dismiss follow from u.
 CLICK_INTERCEPT = -1.6
 BETA_SKILL_OVERLAP = 2.5
+BETA_TRADE = 1.0  # a vacancy in one of her trades (issue 12 calibration; assumption)
 BETA_TASTE = 0.8
 BETA_WAGE_GAIN = 0.5
 BETA_DISTANCE = 0.35

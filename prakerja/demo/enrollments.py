@@ -33,6 +33,7 @@ class TrainingChunk:
     search_start_day: np.ndarray  # first completion, or registration + 30 days without one
     trained_skills: tuple[np.ndarray, np.ndarray]  # (participant row, skill index) of completed courses
     incentive_idr: np.ndarray
+    completed_courses: tuple[np.ndarray, np.ndarray]  # (participant row, course index) of completed courses
 
 
 def course_popularity(rng: np.random.Generator, n_courses: int) -> np.ndarray:
@@ -86,6 +87,7 @@ def generate_enrollments(
         search_start_day=np.where(completer, end[:, 0], people.registered_day + 30),
         trained_skills=_trained_skills(ref, rows[done], course[done]),
         incentive_idr=np.where(completer, FULL_INCENTIVE_IDR, 0),
+        completed_courses=(rows[done], course[done]),
     )
 
 

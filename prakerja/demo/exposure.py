@@ -1,8 +1,10 @@
 """Which vacancies a job seeker can come across: open that week, at home, in the province, anywhere.
 
 Indexes of open vacancies per (regency, week), (province, week) and week, also
-split by occupation major group (a search by category), make drawing millions
-of exposures a handful of array lookups. Scopes: 0 regency, 1 province, 2 country.
+split by occupation major group (a search by category) and by KBJI minor
+group (a search for one's own trade), make drawing
+millions of exposures a handful of array lookups. Scopes: 0 regency, 1
+province, 2 country.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ SEARCH_REACH = 1  # scope 1: a search by occupation group looks no further than 
 
 @dataclass(frozen=True)
 class OpenVacancies:
-    """Open vacancies by place and week, optionally by occupation major group, for uniform draws."""
+    """Open vacancies by place and week, optionally by occupation major or minor group, for uniform draws."""
 
     origin_s: int
     n_weeks: int
     n_majors: int
     by_scope: tuple[Ragged, Ragged, Ragged]  # keys (regency | province | -) * n_weeks + week
     by_scope_and_major: tuple[Ragged, Ragged, Ragged]  # the same keys * n_majors + major
+    n_minors: int
+    by_scope_and_minor: tuple[Ragged, Ragged, Ragged]  # the same keys * n_minors + KBJI minor group
 
     @classmethod
     def build(cls, market: VacancyMarket, ref: DemoReference) -> OpenVacancies:
@@ -52,7 +56,32 @@ class OpenVacancies:
             Ragged.from_pairs(key * n_majors + major[rows], vacancy[rows], size * n_majors)
             for key, size, rows in place_keys
         )
-        return cls(origin, n_weeks, n_majors, by_scope, by_major)
+        n_minors = len(ref.minor_codes)
+        minor = market.occupation_minor[vacancy]
+        by_minor = tuple(
+            Ragged.from_pairs(key * n_minors + minor[rows], vacancy[rows], size * n_minors)
+            for key, size, rows in place_keys
+        )
+        return cls(origin, n_weeks, n_majors, by_scope, by_major, n_minors, by_minor)
+
+    def draw_trade(
+        self, rng: np.random.Generator, scope: np.ndarray, regency: np.ndarray, province: np.ndarray, time_s: np.ndarray,
+        minor: np.ndarray,
+    ) -> np.ndarray:
+        """One open vacancy of minor group ``minor`` per request (a search for one's own trade); -1 if none.
+
+        Like a search by major group (:meth:`draw`): from the scope asked, widening
+        to the province at most (the country for a national search).
+        """
+        week = ((time_s - self.origin_s) // WEEK_SECONDS).clip(0, self.n_weeks - 1)
+        place_keys = (regency * self.n_weeks + week, province * self.n_weeks + week, week)
+        choice = np.full(len(scope), -1, dtype=np.int64)
+        u = rng.random(len(scope))
+        reach = np.maximum(scope, SEARCH_REACH)
+        for level, (index, key) in enumerate(zip(self.by_scope_and_minor, place_keys)):
+            allowed = (minor >= 0) & (scope <= level) & (level <= reach)
+            self._take(choice, u, index, key * self.n_minors + minor.clip(0), allowed)
+        return choice
 
     def draw(
         self,

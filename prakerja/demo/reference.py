@@ -72,6 +72,9 @@ class DemoReference:
     course_regency: np.ndarray  # provider's regency index, -1 when unknown
     course_skills: Ragged  # skill indices per course
     course_major_affinity: np.ndarray  # (courses, 9): share of the course's occupations in each major
+    minor_codes: np.ndarray  # KBJI minor groups (3 digits) of the linked occupations and the courses' occupations
+    occupation_minor: np.ndarray  # index into minor_codes per occupation
+    course_minors: Ragged  # minor-group indices each course prepares for (course_occupations)
 
     @property
     def n_skills(self) -> int:
@@ -146,6 +149,10 @@ def read_reference(engine: Engine) -> DemoReference:
     for _, code in course_occupation_rows:
         if code in occupation_index:
             commonness[occupation_index[code]] += 1.0
+    minor_codes = np.array(sorted({c[:3] for c in linked} | {c[:3] for _, c in course_occupation_rows if c[:1] in MAJOR_GROUPS}))
+    minor_index = {code: i for i, code in enumerate(minor_codes)}
+    course_minor_pairs = np.array(sorted({(course_index[c], minor_index[code[:3]]) for c, code in course_occupation_rows
+                                          if code[:3] in minor_index}), dtype=np.int64).reshape(-1, 2)
     affinity = _infer_missing_affinity(affinity, course_skill_pairs, link_array, np.array([c[:1] for c in linked]))
     affinity /= np.maximum(affinity.sum(axis=1, keepdims=True), 1.0)
 
@@ -172,6 +179,9 @@ def read_reference(engine: Engine) -> DemoReference:
         course_regency=np.array([regency_index.get(c.regency_code, -1) for c in courses], dtype=np.int64),
         course_skills=Ragged.from_pairs(course_skill_pairs[:, 0], course_skill_pairs[:, 1], len(course_ids)),
         course_major_affinity=affinity,
+        minor_codes=minor_codes,
+        occupation_minor=np.array([minor_index[code[:3]] for code in linked], dtype=np.int64),
+        course_minors=Ragged.from_pairs(course_minor_pairs[:, 0], course_minor_pairs[:, 1], len(course_ids)),
     )
 
 

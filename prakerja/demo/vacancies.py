@@ -51,6 +51,7 @@ class VacancyMarket:
     ids: np.ndarray
     regency: np.ndarray  # regency index, -1 for remote
     occupation_major: np.ndarray
+    occupation_minor: np.ndarray  # index into DemoReference.minor_codes
     posted_s: np.ndarray  # seconds since 1970
     expires_s: np.ndarray
     salary_seen: np.ndarray  # stated mid-point, else the regional minimum wage a seeker assumes
@@ -191,6 +192,7 @@ def generate_vacancies(
         ids=ids,
         regency=regency,
         occupation_major=major,
+        occupation_minor=ref.occupation_minor[occupation],
         posted_s=posted_s,
         expires_s=expires_s,
         salary_seen=np.where(stated, (salary_min + salary_max) / 2, salary.regional_minimum_wage),
