@@ -8,10 +8,14 @@ participant
     ``skill=<slug>`` from completed trainings (level/3, x1.5 with a
     certificate) and declared skills (0.5); ``word=<token>`` from the titles of
     completed courses; ``occ=<code>`` prior occupation and its parent groups
-    (1, 0.5, 0.25, ...); ``edu=<level>``; ``prov=<code>``; ``reg=<code>``;
+    (1, 0.5, 0.25, ...); ``prep=<code>`` the occupation groups a completed
+    course prepares for (``course_occupations``; unit group 1, its minor
+    group 0.5); ``edu=<level>``; ``prov=<code>``; ``reg=<code>``;
     ``wage=<band>``.
 vacancy
-    ``occ=<code>`` and parents; ``skill=<slug>`` (required 1, optional 0.5);
+    ``occ=<code>`` and parents; ``prep=<code>`` its unit and minor group (so a
+    course preparing for the occupation meets it by name); ``skill=<slug>``
+    (required 1, optional 0.5);
     ``word=<token>`` from the title; ``prov=``, ``reg=`` (or ``loc=remote`` /
     ``loc=national``); ``salary=<band>``; ``emp=<type>``.
 
@@ -34,6 +38,7 @@ from prakerja.columns import Columns
 from prakerja.db import reading
 from prakerja.models import (
     Course,
+    CourseOccupation,
     CourseSkill,
     Enrollment,
     Interaction,
@@ -58,6 +63,8 @@ CERTIFICATE_BONUS = 1.5
 DECLARED_SKILL_WEIGHT = 0.5
 OPTIONAL_SKILL_WEIGHT = 0.5
 PARENT_DECAY = 0.5
+#: ``prep=`` names go down to the KBJI minor group (3 digits): a course for one trade prepares for its neighbours.
+PREPARED_DIGITS = 3
 #: Words too common to say anything about a job or a course.
 STOP_WORDS = frozenset(
     "dan di untuk yang dengan ke dari atau pada the and of for with in to a an as at by on "
@@ -136,6 +143,25 @@ def occupation_features(ids, codes, ancestors: dict[str, list[str]]) -> pd.DataF
 
 
 @lru_cache(maxsize=8)
+def course_preparation(engine: Engine) -> dict[int, tuple[str, ...]]:
+    """Each course id with the occupation codes it prepares for (``course_occupations``), read once per engine."""
+    links = _read(engine, select(CourseOccupation.course_id, CourseOccupation.occupation_code).order_by(
+        CourseOccupation.course_id, CourseOccupation.occupation_code))
+    out: dict[int, tuple[str, ...]] = {}
+    for course, code in zip(links.get("course_id", []), links.get("occupation_code", [])):
+        out[int(course)] = (*out.get(int(course), ()), str(code))
+    return out
+
+
+def prepared_names(code) -> list[tuple[str, float]]:
+    """``prep=`` names and weights of one occupation code: the code, then its parents down to :data:`PREPARED_DIGITS`."""
+    if code is None or pd.isna(code) or not str(code):
+        return []
+    code = str(code)
+    return [(f"prep={code[:digits]}", PARENT_DECAY ** (len(code) - digits)) for digits in range(len(code), PREPARED_DIGITS - 1, -1)]
+
+
+@lru_cache(maxsize=8)
 def _region_coordinates(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Regency and province coordinates (cached per engine, like :func:`occupation_ancestors`)."""
     regencies = _read(engine, select(Regency.code, Regency.province_code, Regency.latitude, Regency.longitude, Regency.urban))
@@ -168,6 +194,7 @@ def load_participants(engine: Engine, *, participant_ids=None, as_of=None) -> Us
         declared = connection.execute(declared_skills_query(participant_ids)).all()
     places = regency_places(engine)
     ancestors = occupation_ancestors(engine)
+    preparing = course_preparation(engine)
     trained_of: dict[int, list] = {}
     for row in trained:
         trained_of.setdefault(int(row.participant_id), []).append(row)
@@ -179,7 +206,7 @@ def load_participants(engine: Engine, *, participant_ids=None, as_of=None) -> Us
         own = trained_of.get(int(person.id), [])
         weights = training_skill_weights([r.level for r in own], [r.certificate for r in own]) if own else np.array([], np.float32)
         province = places.get(person.regency_code, (None,))[0]
-        rows.append(one_participant_features(person, province, own, weights, declared_of.get(int(person.id), []), ancestors))
+        rows.append(one_participant_features(person, province, own, weights, declared_of.get(int(person.id), []), ancestors, preparing))
     id_map = IdMap(np.array([int(p.id) for p in people], dtype=np.int64))
     codes = pd.Series([p.regency_code for p in people], dtype=object)
     regencies, _ = _region_coordinates(engine)
@@ -247,14 +274,16 @@ def declared_skills_query(participant_ids=None):
     return query
 
 
-def one_participant_features(person, province, trained, weights, declared, ancestors: dict[str, list[str]]) -> list[tuple[str, float]]:
+def one_participant_features(
+    person, province, trained, weights, declared, ancestors: dict[str, list[str]], preparing: dict[int, tuple[str, ...]] | None = None,
+) -> list[tuple[str, float]]:
     """The (feature, value) rows :func:`load_participants` gives one participant, in its order, without pandas.
 
     ``person`` is a row of :func:`participants_query`, ``province`` the province
     of its regency (None when unknown), ``trained`` the rows of
     :func:`trained_skills_query` in the order read, ``weights`` their
     :func:`training_skill_weights`, ``declared`` the rows of
-    :func:`declared_skills_query`. Values are float32 as in the long frames; a
+    :func:`declared_skills_query`, ``preparing`` :func:`course_preparation`. Values are float32 as in the long frames; a
     repeated name keeps its largest value in :meth:`Features.from_long`.
     """
     wage = np.float64(np.nan if person.wage_before_idr is None else person.wage_before_idr)
@@ -268,6 +297,7 @@ def one_participant_features(person, province, trained, weights, declared, ances
     rows += [(f"skill={row.slug}", weight) for row, weight in zip(trained, weights)]
     courses = dict.fromkeys((row.course_id, row.course_title) for row in trained)
     rows += [(f"word={word}", 1.0) for _, title in courses for word in title_words(title)]
+    rows += [name for course, _ in courses for code in (preparing or {}).get(int(course), ()) for name in prepared_names(code)]
     rows += [(f"skill={row.slug}", DECLARED_SKILL_WEIGHT) for row in declared]
     return [(name, np.float32(value)) for name, value in rows]
 
@@ -383,6 +413,7 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
     types = types[types["emp"].astype(str).str.len() > 0]
     parts = [
         occupation_features(ids, jobs["occupation_code"], occupation_ancestors(engine)),
+        _long(*_prepared_long(ids, jobs["occupation_code"])),
         _long(words["id"], "word=" + words["word"].astype(str), np.ones(len(words))),
         _long(ids[located.to_numpy()], "reg=" + jobs.loc[located, "regency_code"].astype(str), np.ones(int(located.sum()))),
         _long(ids[has_province.to_numpy()], "prov=" + province[has_province].astype(str), np.ones(int(has_province.sum()))),
@@ -401,6 +432,17 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
         weight = np.where(skills["required"].astype(bool), 1.0, OPTIONAL_SKILL_WEIGHT)
         parts.append(_long(skills["vacancy_id"], "skill=" + skills["slug"], weight))
     return ItemPart(id_map, pd.concat(parts, ignore_index=True), attributes)
+
+
+def _prepared_long(ids, codes) -> tuple[list, list, list]:
+    """(ids, names, values) of the vacancies' ``prep=`` names (:func:`prepared_names`)."""
+    out = ([], [], [])
+    for entity, code in zip(ids, codes):
+        for name, weight in prepared_names(code):
+            out[0].append(entity)
+            out[1].append(name)
+            out[2].append(weight)
+    return out
 
 
 #: A vacancy with no known end stays open this long after it was last seen (ingest's own default lifetime).

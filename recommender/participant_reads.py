@@ -21,6 +21,7 @@ from prakerja.models import Interaction
 from recommender.attributes import UserAttr
 from recommender.dataset import Entities, Features
 from recommender.features import (
+    course_preparation,
     declared_skills_query,
     occupation_ancestors,
     one_participant_features,
@@ -100,7 +101,7 @@ def participant_rows(engine: Engine, participant_id: int, kinds: tuple[str, ...]
     person = person[0]
     province, latitude, longitude = regency_places(engine).get(person.regency_code, (None, np.nan, np.nan))
     weights = training_skill_weights([r.level for r in trained], [r.certificate for r in trained]) if trained else np.array([], np.float32)
-    pairs = one_participant_features(person, province, trained, weights, declared, occupation_ancestors(engine))
+    pairs = one_participant_features(person, province, trained, weights, declared, occupation_ancestors(engine), course_preparation(engine))
     return ParticipantRows(
         participant_id=int(participant_id),
         features=Features.from_pairs([pairs]),

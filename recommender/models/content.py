@@ -26,7 +26,7 @@ from recommender.score_terms import content_top_terms, rows_times
 
 #: Default weight of each feature family ("skill" for "skill=welding"), chosen on validation data:
 #: people meet (and take) vacancies near home far more often than far away, so region weighs most.
-DEFAULT_FAMILY_WEIGHTS = {"skill": 0.5, "word": 0.3, "occ": 0.3, "reg": 2.0, "prov": 2.0}
+DEFAULT_FAMILY_WEIGHTS = {"skill": 0.5, "word": 0.3, "occ": 0.3, "prep": 0.3, "reg": 2.0, "prov": 2.0}
 
 
 class ContentSimilarity(Recommender):
