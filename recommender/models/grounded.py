@@ -18,9 +18,11 @@ by it and stay equal:
   KBJI minor group or finer, from their prior work - or a word of a completed
   course's title in its title; :mod:`recommender.connection`) ranks above every vacancy that is not,
   unless the model has strong evidence for the unconnected one: at least
-  :data:`EVIDENCE_APPLICANTS` participants similar to this one (sharing a
+  ``evidence_applicants_`` participants similar to this one (sharing a
   skill, occupation or course word with them) applied to it in the training
-  log. Unconnected vacancies without that evidence get :data:`LOWER_TIER`
+  log. The threshold is fitted on the same validation interactions as the
+  distance weight, jointly, from :data:`EVIDENCE_GRID` (at least 2: one other
+  applicant is no evidence); a fixed ``evidence_applicants`` skips that. Unconnected vacancies without that evidence get :data:`LOWER_TIER`
   subtracted, so they fill a list only after every connected one. The rule
   and its evidence are in each explanation (:meth:`Grounded.grounds`).
 """
@@ -51,8 +53,11 @@ from recommender.sides import Grounds
 #: The models a :class:`Grounded` can wrap, by algorithm name (``recommender.models.MODEL_CLASSES`` adds it).
 BASE_MODELS: dict[str, type[Recommender]] = {cls.algorithm: cls for cls in (LightFMHybrid, ContentSimilarity, Popularity, Random, Blend)}
 
-#: Similar participants who applied that make an unconnected vacancy worth its model score.
+#: Similar participants who applied that make an unconnected vacancy worth its model score (the default
+#: when validation cannot choose: too few interactions, or no places).
 EVIDENCE_APPLICANTS = 5
+#: Thresholds validation chooses among (with the distance weight); the smaller of equals wins.
+EVIDENCE_GRID = (2, 3, 5, 10, 20)
 #: What an unconnected vacancy without evidence loses: more than any model's score spread.
 LOWER_TIER = 1000.0
 #: km at which the distance term has fallen by log 2.
@@ -79,7 +84,8 @@ class Grounded(Recommender):
     connection_rule
         Rank unconnected vacancies without evidence below the connected ones.
     evidence_applicants
-        Similar applicants that count as strong evidence.
+        Similar applicants that count as strong evidence; None fits it on
+        validation interactions (:data:`EVIDENCE_GRID`).
     """
 
     algorithm = "grounded"
@@ -90,7 +96,7 @@ class Grounded(Recommender):
         base_params: dict | None = None,
         distance_weight: float | None = None,
         connection_rule: bool = True,
-        evidence_applicants: int = EVIDENCE_APPLICANTS,
+        evidence_applicants: int | None = None,
     ) -> None:
         self.base = base
         self.base_params = base_params
@@ -110,11 +116,12 @@ class Grounded(Recommender):
         self.__dict__.pop("_space", None)
         self._cache = None
         self.has_places_ = dataset.user_attributes is not None and dataset.item_attributes is not None
-        if self.distance_weight is not None or not self.has_places_:
+        self.evidence_applicants_ = int(self.evidence_applicants or EVIDENCE_APPLICANTS)
+        if (self.distance_weight is not None and self.evidence_applicants is not None) or not self.has_places_:
             self.distance_weight_ = float(self.distance_weight or 0.0)
             self.validation_ = {}
         else:
-            self.distance_weight_, self.validation_ = self._fitted_distance_weight(dataset)
+            self.distance_weight_, self.evidence_applicants_, self.validation_ = self._fitted_distance_weight(dataset)
         self.base_ = self._new_base().fit(dataset)
         self._learn_evidence(dataset)
 
@@ -133,16 +140,21 @@ class Grounded(Recommender):
         self.evidence_items_ = IdMap(dataset.item_id_map.external_ids.copy())
         self.evidence_ = (who_applied @ held).tocsr().astype(np.float32)
 
-    def _fitted_distance_weight(self, dataset: Dataset) -> tuple[float, dict]:
-        """The distance weight with the best NDCG@10 on the last 20% of the training log (the module docstring)."""
+    def _fitted_distance_weight(self, dataset: Dataset) -> tuple[float, int, dict]:
+        """The distance weight and evidence threshold with the best NDCG@10 on the last 20% of the training log.
+
+        A fixed ``distance_weight`` or ``evidence_applicants`` is kept; the other is chosen.
+        """
         log = dataset.interactions
         positive = log[log[Columns.Weight] > 0]
+        fixed_weight = None if self.distance_weight is None else float(self.distance_weight)
+        default = (fixed_weight or 0.0, self.evidence_applicants_, {})
         if len(positive) < 20:
-            return 0.0, {}
+            return default
         cut = positive[Columns.Datetime].quantile(1 - VALIDATION_FRACTION)
         early, late = log[log[Columns.Datetime] < cut], positive[positive[Columns.Datetime] >= cut]
         if early[Columns.Weight].gt(0).sum() == 0 or late.empty:
-            return 0.0, {}
+            return default
         early_view = dataset.with_interactions(early.reset_index(drop=True))
         probe = replace_base(self, self._new_base().fit(early_view))
         probe._learn_evidence(early_view)
@@ -155,16 +167,22 @@ class Grounded(Recommender):
         user_side = probe.user_side(dataset.users(user_rows))
         base = probe.base_.score_sides(user_side.base, items.base, item_rows).astype(np.float64)
         distance = probe._distance_term(user_side, items, item_rows)
-        lower = 0.0 if not self.connection_rule else probe._lower_tier(user_side, items, item_rows)
+        connected, applicants = probe._connection(user_side, items, item_rows)
         seen = early_view.seen_items(user_rows)[:, item_rows].toarray() if len(early) else np.zeros_like(base, dtype=bool)
         truth = _relevance(late, users, dataset.item_id_map.external_ids[item_rows])
         spread = float(np.nanstd(base)) or 1.0
+        factors = DISTANCE_WEIGHT_GRID if fixed_weight is None else (fixed_weight / spread,)
+        thresholds = EVIDENCE_GRID if self.evidence_applicants is None else (int(self.evidence_applicants),)
         scores = {}
-        for factor in DISTANCE_WEIGHT_GRID:
-            ranked = np.where(seen, -np.inf, base + factor * spread * distance - lower)
-            scores[factor] = _ndcg_at(ranked, truth, 10)
-        best = max(DISTANCE_WEIGHT_GRID, key=lambda f: (round(scores[f], 4), -f))
-        return best * spread, {"distance_factor": best, "spread": spread, "validation_ndcg@10": scores}
+        for threshold in thresholds:
+            lower = np.where(connected | (applicants >= threshold), 0.0, LOWER_TIER) if self.connection_rule else 0.0
+            for factor in factors:
+                ranked = np.where(seen, -np.inf, base + factor * spread * distance - lower)
+                scores[(factor, threshold)] = _ndcg_at(ranked, truth, 10)
+        factor, threshold = max(scores, key=lambda key: (round(scores[key], 4), -key[0], -key[1]))
+        table = {f"{f:g}|{t}": value for (f, t), value in scores.items()}
+        return factor * spread, int(threshold), {"distance_factor": factor, "evidence_applicants": int(threshold), "spread": spread,
+                                                 "validation_ndcg@10": table}
 
     # ------------------------------------------------------------------ the sides
 
@@ -214,7 +232,11 @@ class Grounded(Recommender):
 
     def _lower_tier(self, users, items, item_rows) -> np.ndarray:
         connected, applicants = self._connection(users, items, item_rows)
-        return np.where(connected | (applicants >= self.evidence_applicants), 0.0, LOWER_TIER)
+        return np.where(connected | (applicants >= self._threshold()), 0.0, LOWER_TIER)
+
+    def _threshold(self) -> int:
+        """The evidence threshold in force (artifacts from before it was fitted hold only the parameter)."""
+        return int(getattr(self, "evidence_applicants_", None) or self.evidence_applicants or EVIDENCE_APPLICANTS)
 
     def _score_sides(self, users: "GroundedUsers", items: "GroundedItems", item_rows: np.ndarray | None) -> np.ndarray:
         scores = self.base_.score_sides(users.base, items.base, item_rows).astype(np.float64)
@@ -233,7 +255,7 @@ class Grounded(Recommender):
 
     def grounds(self, users, items, item_rows) -> Grounds:
         connected, applicants = self._connection(users, items, np.asarray(item_rows, dtype=np.int64))
-        return Grounds(connected[0], applicants[0].astype(np.int64), self.evidence_applicants)
+        return Grounds(connected[0], applicants[0].astype(np.int64), self._threshold())
 
 
 def replace_base(model: Grounded, base: Recommender) -> Grounded:
@@ -242,6 +264,7 @@ def replace_base(model: Grounded, base: Recommender) -> Grounded:
     probe.connection_names_ = model.connection_names_
     probe.base_ = base
     probe.distance_weight_ = 0.0
+    probe.evidence_applicants_ = model.evidence_applicants_
     probe.is_fitted_ = True
     return probe
 
