@@ -13,9 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from prakerja.errors import UserError
 
-#: The model `prakerja train` fits when none is named: the blend (chosen on validation data) grounded in
-#: the participant's place and training, so served lists keep the connection rule (docs/recommender.md).
-DEFAULT_ALGORITHM = "grounded"
+#: `prakerja train` without --algorithm fits the default the latest `prakerja evaluate` on this database chose
+#: (rolling origin, recommender.model_choice), or before any evaluation the default it chose on the demo
+#: worlds, content grounded in reach and training (recommender.database_evaluation.chosen_default;
+#: docs/evaluation.md, "The default"): what is served is what the evaluation would choose.
 ALGORITHMS = ("lightfm", "popularity", "content", "random", "blend", "grounded")
 
 console = Console()
@@ -27,7 +28,11 @@ def rupiah(amount: int | None) -> str:
 
 
 def train(
-    algorithm: str = typer.Option(DEFAULT_ALGORITHM, "--algorithm", help="grounded (the blend with distance and the connection rule), lightfm, popularity, content, random or blend."),
+    algorithm: Optional[str] = typer.Option(
+        None, "--algorithm",
+        help="grounded (a model with distance and the connection rule), lightfm, popularity, content, random or blend "
+        "(default: what the latest `prakerja evaluate` chose; before any, grounded content).",
+    ),
     promote: bool = typer.Option(True, "--promote/--no-promote", help="Serve the new model at once."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when a promoted model already exists."),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, max=1000, help="LightFM epochs (lightfm, blend and grounded)."),
@@ -38,11 +43,12 @@ def train(
 ) -> None:
     """Train a recommender on the whole database, record the run with its validation and test metrics, and (by default) promote it."""
     from prakerja.db import open_database
+    from recommender.database_evaluation import chosen_default
     from recommender.features import load_dataset
     from recommender.models import make_model
     from recommender.registry import promoted_run_id, record_run
 
-    if algorithm not in ALGORITHMS:
+    if algorithm is not None and algorithm not in ALGORITHMS:
         raise UserError(f"unknown algorithm {algorithm!r}; choose from {', '.join(ALGORITHMS)}")
     engine = open_database()
     if if_missing:
@@ -54,13 +60,17 @@ def train(
     if dataset.n_items == 0 or dataset.n_users == 0:
         raise UserError("the database holds no participants or no vacancies; run `prakerja init --demo` or ingest vacancies first")
     params: dict = {}
+    if algorithm is None:
+        algorithm, params, name, chosen_run = chosen_default(engine)
+        console.print(f"default: {name}, " + (f"chosen by the latest evaluation (run {chosen_run})" if chosen_run is not None
+                                              else "chosen on the demo worlds (no evaluation recorded here; docs/evaluation.md)"), highlight=False)
     if epochs is not None:
         if algorithm == "lightfm":
             params["epochs"] = epochs
         elif algorithm == "blend":
             params["lightfm"] = {"epochs": epochs}
-        elif algorithm == "grounded":
-            params["base_params"] = {"lightfm": {"epochs": epochs}}
+        elif algorithm == "grounded" and params.get("base", "blend") in ("blend", "lightfm"):
+            params["base_params"] = {"lightfm": {"epochs": epochs}} if params.get("base", "blend") == "blend" else {"epochs": epochs}
     model = make_model(algorithm, **params)
     started = time.perf_counter()
     with console.status(f"training {algorithm} on {len(dataset.interactions):,} interactions"):

@@ -4,7 +4,9 @@
 lets every model rank the vacancies open during the test period;
 :func:`participant_segments` gives the fairness segments (province,
 urban/rural, gender, disability, age band); :func:`record_run` and
-:func:`holdout_metrics` put an evaluation's figures in the model registry.
+:func:`holdout_metrics` put an evaluation's figures in the model registry;
+:func:`chosen_default` reads back the default the latest evaluation chose
+(what ``prakerja train`` trains when no algorithm is named).
 """
 
 
@@ -149,6 +151,36 @@ def item_wages(dataset: Dataset) -> pd.Series | None:
     return wages
 
 
+#: The end of an evaluation run's notes when it is the default the evaluation chose.
+CHOSEN_NOTE = " (default, chosen on validation)"
+#: What ``prakerja train`` trains before any evaluation was recorded: the default ``evaluate`` chose on
+#: the demo worlds (docs/evaluation.md, "The default"): content similarity grounded in reach and training.
+FALLBACK_DEFAULT = ("grounded", {"base": "content"}, "grounded-content")
+
+
+def chosen_default(engine) -> tuple[str, dict, str, int | None]:
+    """(algorithm, parameters, name, run id) of the default the latest recorded evaluation chose.
+
+    Without any recorded evaluation: :data:`FALLBACK_DEFAULT` (run id None).
+    """
+    from sqlalchemy import select
+
+    from prakerja.db import reading
+    from prakerja.models import ModelRun
+
+    with reading(engine) as connection:
+        row = connection.execute(
+            select(ModelRun.id, ModelRun.algorithm, ModelRun.params, ModelRun.notes)
+            .where(ModelRun.notes.like(f"evaluation of %{CHOSEN_NOTE}"))
+            .order_by(ModelRun.id.desc()).limit(1)
+        ).first()
+    if row is None:
+        algorithm, params, name = FALLBACK_DEFAULT
+        return algorithm, dict(params), name, None
+    name = str(row.notes).removeprefix("evaluation of ").split(" on the ", 1)[0]
+    return str(row.algorithm), dict(row.params or {}), name, int(row.id)
+
+
 def record_run(engine, result: ModelResult, split: EvaluationSplit, report: EvaluationReport) -> int:
     """Record one evaluated model in ``model_runs`` through the registry; returns the run id.
 
@@ -174,7 +206,7 @@ def record_run(engine, result: ModelResult, split: EvaluationSplit, report: Eval
             "fairness": json_records(_rows_of(report.fairness, result.name)),
         },
         notes=f"evaluation of {result.name} on the {report.split.get('split')} split"
-        + (" (default, chosen on validation)" if result.name == report.default_model else ""),
+        + (CHOSEN_NOTE if result.name == report.default_model else ""),
         save_artifact=False,
     )
 

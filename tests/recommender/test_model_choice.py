@@ -55,3 +55,25 @@ def test_within_each_others_intervals_the_simpler_is_taken():
     assert choice.name == "content"
     assert "within its paired 95% interval" in choice.reason and "the simplest of these" in choice.reason
     assert pd.notna(choice.quality["content"]["connected@10"])
+
+
+def test_train_defaults_to_what_the_latest_evaluation_chose(engine):
+    from prakerja.db import transaction
+    from prakerja.models import ModelRun
+    from recommender.database_evaluation import CHOSEN_NOTE, FALLBACK_DEFAULT, chosen_default
+
+    before = chosen_default(engine)
+    assert before[:3] == (FALLBACK_DEFAULT[0], FALLBACK_DEFAULT[1], FALLBACK_DEFAULT[2]) and before[3] is None
+    with transaction(engine) as session:
+        runs = [ModelRun(algorithm="blend", params={"weight": 0.4}, notes="evaluation of blend on the temporal split" + CHOSEN_NOTE),
+                ModelRun(algorithm="lightfm", params={}, notes="evaluation of lightfm on the temporal split"),
+                ModelRun(algorithm="grounded", params={"base": "content"}, notes="evaluation of grounded-content on the temporal split" + CHOSEN_NOTE),
+                ModelRun(algorithm="content", params={}, notes="evaluation of content on the temporal split")]
+        session.add_all(runs)
+        session.flush()
+        ids = [run.id for run in runs]
+    try:
+        assert chosen_default(engine) == ("grounded", {"base": "content"}, "grounded-content", ids[2])  # the latest choice, not the latest run
+    finally:
+        with transaction(engine) as session:
+            session.query(ModelRun).filter(ModelRun.id.in_(ids)).delete()
