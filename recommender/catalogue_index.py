@@ -135,7 +135,10 @@ class CatalogueIndex:
         self.active_rows = np.flatnonzero(self.items.active)
         self.active_side: Any = self.item_side.take(self.active_rows)
         self.active_places = PlaceColumns(self.items, self.active_rows, remember=True)  # reach masks per home place
-        self.connections = ConnectionIndex(catalogue.item_features)  # which vacancies a participant's reach may widen for
+        # which vacancies connect to a participant (a commuting reach may widen for them): the active ones, kept
+        self.active_connections = ConnectionIndex(catalogue.item_features.rows(self.active_rows))
+        self._all_active = np.arange(len(self.active_rows))
+        self._connections: ConnectionIndex | None = None
         self._row_of: dict[int, int] | None = None
 
     def item_rows(self, vacancy_ids) -> np.ndarray:
@@ -151,6 +154,18 @@ class CatalogueIndex:
             found = _all(engine, select(Skill.slug, Skill.id, Skill.name_id).where(Skill.slug.in_(missing)))
             self.skills = {**self.skills, **{slug: (int(i), name) for slug, i, name in found}}
         return {slug: self.skills[slug] for slug in slugs}
+
+    def connected(self, features, item_rows: np.ndarray) -> np.ndarray:
+        """Boolean per catalogue row of ``item_rows``: the vacancy asks for something the participant of ``features`` holds.
+
+        The served candidates are the active vacancies, looked up in their own
+        index; other rows (replays of expired vacancies) in one over the catalogue.
+        """
+        if item_rows is self.active_rows:
+            return self.active_connections.connected(features, self._all_active)[0]
+        if self._connections is None:
+            self._connections = ConnectionIndex(self.catalogue.item_features)
+        return self._connections.connected(features, item_rows)[0]
 
     def scores(self, user_side: Any, item_rows: np.ndarray) -> np.ndarray:
         """The model's scores of the catalogue rows ``item_rows`` for one user side: float32 (1, len(item_rows)), writable.

@@ -206,7 +206,7 @@ def rank_participant(engine: Engine, state: ServingState, rows: ParticipantRows,
              UserAttr.Reach: rows.reach.kind, UserAttr.CommuteKm: rows.reach.commute_km}
     start = index.active_rows if filters.active_only else np.arange(index.catalogue.n_items)
     candidates, step = filters.user_candidates_and_step(
-        index.items, place, start, connected_of=lambda item_rows: index.connections.connected(rows.features, item_rows)[0],
+        index.items, place, start, connected_of=lambda item_rows: index.connected(rows.features, item_rows),
         places=index.active_places if filters.active_only else None)
     steps = rows.reach.steps()
     context = dict(data_as_of=pd.Timestamp(state.catalogue.now).date(), reach=rows.reach,
