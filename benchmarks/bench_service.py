@@ -26,7 +26,13 @@ content run (recorded once) against the promoted blend, half the
 participants each; every list of an assigned participant is then served by
 their arm's model and its exposures are logged (``recommender.experiments``).
 
-``python -m benchmarks service [--scale 0.1] [--fresh] [--requests N] [--seconds S] [--experiment]``
+With ``--breakdown`` the benchmark process then loads the served state itself
+and measures, per answer, the CPU of its stages (the participant's read, the
+ranking, its explanations, the JSON) interleaved with the bare route's own
+scoring, so the table says where the full answer's cost goes whatever else
+runs on the machine.
+
+``python -m benchmarks service [--scale 0.1] [--fresh] [--requests N] [--seconds S] [--experiment] [--breakdown]``
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=10, help="LightFM epochs of the served blend")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--experiment", action="store_true", help="serve with an experiment running (content against the blend, 50/50)")
+    parser.add_argument("--breakdown", action="store_true", help="also measure in this process where a full answer's CPU goes")
     args, _ = parser.parse_known_args(argv)
     return args
 
@@ -435,3 +442,60 @@ def main(argv: list[str]) -> None:
     full4, full32, bare32 = results["full", 4], results["full", 32], results["bare", 32]
     print(f"goal c=4 p99 < 25 ms: {full4['p99']:.1f} ms -> {'met' if full4['p99'] < 25 else 'missed'}; "
           f"goal c=32 >= 0.8x bare: {full32['rps'] / bare32['rps']:.2f}x -> {'met' if full32['rps'] >= 0.8 * bare32['rps'] else 'missed'}")
+    if args.breakdown:
+        breakdown(url, artifact_dir, [pid for pid, _ in keys], args.k)
+
+
+def breakdown(url: str, artifact_dir: Path, participant_ids: list[int], k: int, rounds: int = 3) -> None:
+    """Per answer, the CPU of each stage in this process, beside the bare route's scoring (interleaved rounds)."""
+    from threadpoolctl import threadpool_limits
+
+    from prakerja.db import make_engine
+    from prakerja_api.routes.participants import recommendation_list_json
+    from recommender.explain import explain
+    from recommender.participant_list import NO_FILTERS, rank_participant, read_for_list
+    from recommender.serving_state import ModelCache
+
+    os.environ["PRAKERJA_ARTIFACT_DIR"] = str(artifact_dir)
+    threadpool_limits(1, user_api="blas")  # as each service worker runs
+    engine = make_engine(url)
+    state = ModelCache().get(engine)
+    index = state.index
+    rng = np.random.default_rng(1)
+    items = np.ascontiguousarray(rng.standard_normal((FULL_SIZE, DIMENSION)), dtype=np.float32)
+
+    def bare() -> None:
+        scores = items @ rng.standard_normal(DIMENSION).astype(np.float32)
+        top = np.argpartition(scores, -k)[-k:]
+        top[np.argsort(-scores[top])].tolist()
+
+    def ranked(rows) -> None:
+        recommendation_list_json("p", state.run_id, rank_participant(engine, state, rows, NO_FILTERS, k))
+
+    read = [read_for_list(engine, pid) for pid in participant_ids]  # also warms the remembered places
+    for rows in read:
+        ranked(rows)
+    spent = {name: 0.0 for name in ("read", "rank + explain + JSON", "of which explanations", "bare scoring")}
+    for _ in range(rounds):
+        for pid, rows in zip(participant_ids, read):
+            started = time.process_time()
+            read_for_list(engine, pid)
+            after_read = time.process_time()
+            ranked(rows)
+            after_rank = time.process_time()
+            side = state.model.user_side(rows.entities())
+            rows_shown = index.item_rows([r.vacancy_id for r in rank_participant(engine, state, rows, NO_FILTERS, k)])
+            before_explain = time.process_time()
+            explain(engine, index, rows, side, rows_shown)
+            after_explain = time.process_time()
+            bare()
+            spent["read"] += after_read - started
+            spent["rank + explain + JSON"] += after_rank - after_read
+            spent["of which explanations"] += after_explain - before_explain
+            spent["bare scoring"] += time.process_time() - after_explain
+    engine.dispose()
+    n = rounds * len(participant_ids)
+    floor = spent["bare scoring"] / n
+    print(f"in this process, CPU per answer over {n:,} answers (the bare route's scoring = 1.00):")
+    for name, seconds in spent.items():
+        print(f"  {name:<24} {seconds / n * 1000:6.3f} ms  {seconds / n / floor:5.2f}x")
