@@ -108,7 +108,6 @@ def build_world(size: int, epochs: int, fresh: bool, artifact_dir: Path) -> str:
     from prakerja.migrate import upgrade
     from prakerja.models import ModelRun
     from prakerja.reference.loader import load_reference
-    from recommender.dataset import Dataset
     from recommender.models import make_model
     from recommender.registry import record_run
 
