@@ -231,10 +231,17 @@ def rank_participant(engine: Engine, state: ServingState, rows: ParticipantRows,
 
 
 def _asked_scope_had_vacancies(index, rows: ParticipantRows, asked: ReachStep, candidates: np.ndarray) -> bool:
-    """A widened list's own reach held placed vacancies: it widened for more that fit the participant's training."""
+    """A widened list's own reach held placed vacancies: it widened for more that fit the participant's training.
+
+    Active candidates read the mask the catalogue remembers for the participant's place and reach.
+    """
     items = index.items
-    distance = haversine_km(rows.latitude, rows.longitude, items.latitude[candidates], items.longitude[candidates])
-    inside = asked.mask(distance, items.province[candidates] == rows.province, items.remote[candidates])
+    positions = np.searchsorted(index.active_rows, candidates)
+    if len(candidates) and positions[-1] < len(index.active_rows) and np.array_equal(index.active_rows[positions], candidates):
+        inside = index.active_places.reach_masks(rows.reach, rows.latitude, rows.longitude, rows.province)[0][positions]
+    else:
+        distance = haversine_km(rows.latitude, rows.longitude, items.latitude[candidates], items.longitude[candidates])
+        inside = asked.mask(distance, items.province[candidates] == rows.province, items.remote[candidates])
     return bool((inside & ~items.remote[candidates]).any())
 
 
