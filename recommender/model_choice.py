@@ -16,6 +16,14 @@ each model fitted only on what precedes its window). Per-user NDCG@k of every
    come first when any does;
 4. the **simplest** of what remains is chosen (:data:`COMPLEXITY`).
 
+Where participants can be connected to vacancies (the project database:
+trainings, skills and occupations on both sides), the default must keep the
+connection rule of issue 12 (a served list never puts an unconnected
+vacancy above a connected one without evidence), so only the models that
+keep it (:func:`keeps_connection_rule`: the grounded ones) are candidates;
+the others are still measured on the test period beside them. On a log
+without connecting features every model is a candidate.
+
 :class:`ModelChoice` keeps every number and says in one sentence why.
 """
 
@@ -42,8 +50,22 @@ CONNECTED_GOAL = 0.80
 #: How much machinery a model is (fewer parts, fewer ways to fail): the simpler wins a tie.
 COMPLEXITY = {
     "random": 0, "popularity": 1, "content": 2, "grounded-content": 3, "lightfm": 4, "lightfm-tuned": 4,
-    "blend": 5, "blend-tuned": 5, "grounded": 6,
+    "blend": 5, "blend-tuned": 5, "grounded": 6, "history": 3,
 }
+#: Line-up names of models that keep the connection rule.
+RULE_KEEPERS_PREFIX = "grounded"
+
+
+def keeps_connection_rule(name: str) -> bool:
+    """Whether the line-up model ``name`` ranks with the connection rule (a grounded model)."""
+    return name.startswith(RULE_KEEPERS_PREFIX)
+
+
+def eligible_candidates(names, connectable: bool) -> list[str]:
+    """The candidates that may become the default: the rule keepers where the data can connect, else all."""
+    names = list(names)
+    keepers = [n for n in names if keeps_connection_rule(n)]
+    return keepers if connectable and keepers else names
 
 
 @dataclass
@@ -140,6 +162,8 @@ def choose_model(
     pool = trusted or as_good
     chosen = min(pool, key=lambda name: (COMPLEXITY.get(name, 99), -mean[name]))
     reason = _reason(chosen, leader, as_good, trusted, mean, differences, shares, k, len(windows))
+    if all(keeps_connection_rule(n) for n in complete):
+        reason = f"candidates keep the connection rule ({', '.join(complete)}): " + reason
     folds_ndcg = {name: [float(v.loc[n].mean()) for n in range(len(windows))] for name, v in complete.items()}
     return ModelChoice(chosen, reason, mean, differences, folds_ndcg, shares)
 

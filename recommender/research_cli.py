@@ -25,14 +25,15 @@ from recommender.evaluation import EvaluationReport, evaluate_models, lineup, re
 from recommender.evaluation_split import COLD, WARM, EvaluationSplit, evaluation_filters
 from recommender.models import make_model
 from recommender.list_quality import CONNECTED, MEDIAN_KM, WIDENED_OR_EMPTY, WITHIN_REACH
-from recommender.model_choice import choose_model
+from recommender.model_choice import choose_model, eligible_candidates
 from recommender.fairness import EXPOSURE_RATIO, GROUP, MEAN_WAGE, SEGMENT, SMALL, USERS, WAGE_GAP_PCT
 from recommender.splitters import TemporalSplitter
 
 FORMATS = ("table", "json")
 SPLITS = ("temporal", "wave")
 #: Models that may become the default: the learned and content models and their blends, not the baselines.
-DEFAULT_CANDIDATES = ("lightfm", "content", "blend", "blend-tuned", "lightfm-tuned", "grounded-content", "grounded")
+#: Where the data can connect participants to vacancies, only the grounded ones (recommender.model_choice).
+DEFAULT_CANDIDATES = ("lightfm", "content", "blend", "blend-tuned", "lightfm-tuned", "grounded-content", "grounded", "history")
 #: Segments printed in the table view (provinces are many; they are in the JSON).
 TABLE_SEGMENTS = ("history", "urban_rural", "gender", "disability", "age_band")
 
@@ -94,7 +95,13 @@ def run_evaluation(split: EvaluationSplit, k: int, tuned_params: dict | None, tu
         factories["blend-tuned"] = lambda: make_model("blend", **tuned_params)
     if tuned_lightfm:
         factories["lightfm-tuned"] = lambda: make_model("lightfm", **tuned_lightfm)
-    candidates = {n: f for n, f in factories.items() if n in DEFAULT_CANDIDATES}
+    if split.train_dataset.user_attributes is None:  # an external log: the history profile is a candidate too
+        factories["history"] = lambda: make_model("history")
+    from recommender.connection import connection_names
+
+    connectable = len(connection_names(split.train_dataset.user_features, split.train_dataset.item_features)) > 0
+    eligible = eligible_candidates([n for n in factories if n in DEFAULT_CANDIDATES], connectable)
+    candidates = {n: factories[n] for n in eligible}
     _progress(f"choosing the default model on a rolling origin of the training period ({', '.join(candidates)})")
     columns = (TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=False) as bar:

@@ -7,11 +7,12 @@ from recommender.base import Recommender
 from recommender.models.blend import Blend
 from recommender.models.content import ContentSimilarity
 from recommender.models.grounded import BASE_MODELS, Grounded
+from recommender.models.history import HistoryProfile
 from recommender.models.lightfm_hybrid import LightFMHybrid
 from recommender.models.popularity import Popularity
 from recommender.models.random_baseline import Random
 
-MODEL_CLASSES: dict[str, type[Recommender]] = {**BASE_MODELS, Grounded.algorithm: Grounded}
+MODEL_CLASSES: dict[str, type[Recommender]] = {**BASE_MODELS, Grounded.algorithm: Grounded, HistoryProfile.algorithm: HistoryProfile}
 
 
 def make_model(algorithm: str, **params) -> Recommender:
@@ -26,4 +27,4 @@ def make_model(algorithm: str, **params) -> Recommender:
         raise UserError(f"bad parameters for {algorithm}: {exc}") from None
 
 
-__all__ = ["Blend", "ContentSimilarity", "Grounded", "LightFMHybrid", "MODEL_CLASSES", "Popularity", "Random", "make_model"]
+__all__ = ["Blend", "ContentSimilarity", "Grounded", "HistoryProfile", "LightFMHybrid", "MODEL_CLASSES", "Popularity", "Random", "make_model"]

@@ -124,14 +124,14 @@ def test_cli_evaluates_an_external_log_without_a_database(external_log, tmp_path
     elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert set(report["models"]) == {"lightfm", "content", "popularity", "random", "blend", "grounded-content", "grounded"}
+    assert set(report["models"]) == {"lightfm", "content", "popularity", "random", "blend", "grounded-content", "grounded", "history"}
     split = report["split"]
     assert split["train_interactions"] + split["test_interactions"] <= 20_000
     assert split["test_items_cold"] > 0 and 0 < split["cold_interaction_share"] < 1
     models = report["models"]
     for name, row in models.items():
         assert row["ndcg@10 warm"] is not None and row["ndcg@10 cold"] is not None, name
-    assert report["default_model"] in {"lightfm", "content", "blend", "grounded-content", "grounded"}
+    assert report["default_model"] in {"lightfm", "content", "blend", "grounded-content", "grounded", "history"}
     assert models["content"]["ndcg@10"] > models["random"]["ndcg@10"]
     choice = report["choice"]  # the leader on the validation windows, or one as good and simpler
     leader = max(choice["mean_ndcg"], key=choice["mean_ndcg"].get)
