@@ -77,3 +77,13 @@ def test_train_defaults_to_what_the_latest_evaluation_chose(engine):
     finally:
         with transaction(engine) as session:
             session.query(ModelRun).filter(ModelRun.id.in_(ids)).delete()
+
+
+def test_where_the_data_can_connect_only_the_models_keeping_the_connection_rule_may_be_the_default():
+    from recommender.model_choice import eligible_candidates, keeps_connection_rule
+
+    names = ["lightfm", "content", "blend", "grounded-content", "grounded"]
+    assert eligible_candidates(names, connectable=True) == ["grounded-content", "grounded"]
+    assert eligible_candidates(names, connectable=False) == names  # a log without connecting features: every model
+    assert eligible_candidates(["lightfm", "content"], connectable=True) == ["lightfm", "content"]  # no keeper in the line-up
+    assert keeps_connection_rule("grounded-content") and not keeps_connection_rule("blend")
