@@ -8,8 +8,8 @@ held-out test period (docs/evaluation.md, "A log of cold jobs").
 
 The world, stated in full (every coefficient an assumption):
 
-* 300 cities in 50 states (city c in state c // 6); 24 job categories, each
-  with its own 12 title words plus 30 generic words; 400 companies (chains),
+* 120 cities in 30 states (city c in state c // 4); 16 job categories, each
+  with its own 12 title words plus 30 generic words; 300 companies (chains),
   each hiring mostly in 3 categories.
 * Jobs arrive uniformly over 180 days and stay open log-normal(median 6
   days, sd 0.5) days (2-60); 2.5 jobs per user; a job has a city, its state, a category, a company, 3 title
@@ -17,7 +17,7 @@ The world, stated in full (every coefficient an assumption):
 * Users live in a city (user features ``city``, ``state``); each has 1-2
   favourite categories and a favourite pay band. They come on 1 + Poisson(4)
   days; each visit views 1 + Poisson(2) open jobs, drawn with probability
-  proportional to ``exp(1.6 [same city] + 0.8 [same state] + 2.0 [favourite
+  proportional to ``exp(3.0 [same city] + 1.5 [same state] + 2.0 [favourite
   category] + 0.4 [favourite band] + 0.5 [a company they viewed before] +
   0.3 log(1 + views of the job so far))``: people look near home, in their
   trade, at jobs others look at.
@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-CITIES, STATES, CATEGORIES, COMPANIES = 300, 50, 24, 400
+CITIES, STATES, CATEGORIES, COMPANIES = 120, 30, 16, 300
 DAYS = 180
 LIFE_MEDIAN_DAYS = 6
 WORDS_PER_CATEGORY, GENERIC_WORDS = 12, 30
@@ -70,7 +70,7 @@ def generate(users: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
             continue
         fav = (category[open_now] == favourite[user, 0]) | (two[user] & (category[open_now] == favourite[user, 1]))
         known = np.isin(company[open_now], list(seen_companies.get(user, ())))
-        logit = (1.6 * (city[open_now] == home[user]) + 0.8 * (city[open_now] // 6 == home[user] // 6) + 2.0 * fav
+        logit = (3.0 * (city[open_now] == home[user]) + 1.5 * (city[open_now] // 4 == home[user] // 4) + 2.0 * fav
                  + 0.4 * (band[open_now] == favourite_band[user]) + 0.5 * known + 0.3 * np.log1p(views[open_now]))
         p = np.exp(logit - logit.max())
         take = min(1 + rng.poisson(2), len(open_now))
@@ -88,12 +88,12 @@ def generate(users: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
     log["item_id"] = "j" + log["item_id"].astype(str)
     user_features = pd.concat([
         pd.DataFrame({"id": [f"u{u}" for u in range(users)], "feature": "city", "value": [f"c{c}" for c in home]}),
-        pd.DataFrame({"id": [f"u{u}" for u in range(users)], "feature": "state", "value": [f"s{c // 6}" for c in home]}),
+        pd.DataFrame({"id": [f"u{u}" for u in range(users)], "feature": "state", "value": [f"s{c // 4}" for c in home]}),
     ])
     ids = [f"j{j}" for j in range(jobs)]
     item_features = pd.concat([
         pd.DataFrame({"id": ids, "feature": "city", "value": [f"c{c}" for c in city]}),
-        pd.DataFrame({"id": ids, "feature": "state", "value": [f"s{c // 6}" for c in city]}),
+        pd.DataFrame({"id": ids, "feature": "state", "value": [f"s{c // 4}" for c in city]}),
         pd.DataFrame({"id": ids, "feature": "category", "value": [f"k{c}" for c in category]}),
         pd.DataFrame({"id": ids, "feature": "company", "value": [f"m{c}" for c in company]}),
         pd.DataFrame({"id": ids, "feature": "pay", "value": [f"b{b}" for b in band]}),
