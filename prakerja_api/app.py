@@ -21,6 +21,7 @@ from prakerja_api.auth_failures import DEFAULT_LIMIT as DEFAULT_FAILED_AUTH_LIMI
 from prakerja_api.auth_failures import FailedAuthLimiter
 from prakerja_api.connection_checks import install_checkout_check
 from prakerja_api.context import ServiceContext
+from prakerja_api.heap import settle_heap
 from prakerja_api.metrics import MetricsMiddleware
 from prakerja_api.request_guard import MAX_BODY_BYTES, RequestGuard
 from prakerja_api.routes import experiments, health, models, participants, vacancies
@@ -55,6 +56,7 @@ def create_app(
     warm: bool = True,
     threads: int | None = None,
     failed_auth_per_minute: int = DEFAULT_FAILED_AUTH_LIMIT,
+    settle: bool = False,
 ) -> FastAPI:
     """The service on ``engine`` (a migrated database).
 
@@ -75,9 +77,13 @@ def create_app(
         At most this many requests run their (synchronous) route code at once
         in this worker; the others wait in the event loop, not in threads
         contending for the GIL (default: anyio's 40).
+    settle
+        Keep the loaded state out of the garbage collector's full passes
+        (:mod:`prakerja_api.heap`): each worker process of ``prakerja serve``
+        does; an app inside another process (tests) need not collect that process's heap.
     """
     install_checkout_check(engine)
-    context = ServiceContext(engine=engine, cache=BackgroundModelCache(check_seconds=check_seconds),
+    context = ServiceContext(engine=engine, cache=BackgroundModelCache(check_seconds=check_seconds, settle=settle),
                              key_cache_seconds=key_cache_seconds, revocation_check_seconds=revocation_check_seconds,
                              auth_failures=FailedAuthLimiter(failed_auth_per_minute))
 
@@ -97,6 +103,8 @@ def create_app(
                     context.experiments.refresh(engine, context.cache.state)
                 except Exception as exc:  # the first request tries again
                     log.error("running experiments not loaded at startup: %s: %s", type(exc).__name__, exc)
+            if settle:
+                settle_heap()  # what was loaded stays out of later full collections (prakerja_api/heap.py)
         yield
         context.experiments.exposures.flush(engine)  # served lists still buffered
         await context.close()
@@ -137,4 +145,4 @@ def create_app_from_env() -> FastAPI:
     threadpool_limits(1, user_api="blas")
     threads = int(os.environ.get("PRAKERJA_API_THREADS", "8"))
     # one pooled connection per request thread, plus the model reload and key checks
-    return create_app(make_engine(pre_ping=False, pool_size=threads + 2), threads=threads)
+    return create_app(make_engine(pre_ping=False, pool_size=threads + 2), threads=threads, settle=True)

@@ -24,6 +24,7 @@ import time
 from sqlalchemy import Engine
 
 from prakerja.errors import UserError
+from prakerja_api.heap import settle_heap
 from recommender.serving_state import ModelCache, ServingState, catalogue_version
 from recommender.registry import promoted_run_key
 
@@ -41,13 +42,18 @@ class BackgroundModelCache(ModelCache):
     ----------
     check_seconds
         How often (at most) to look for a new promoted run or catalogue change.
+    settle
+        After each background reload, collect the old state and freeze the new
+        one out of full collections (:func:`prakerja_api.heap.settle_heap`; a
+        worker process's setting: it collects the whole process's heap).
     ttl_seconds
         Reload at least this often even when nothing changed (vacancies expire).
     """
 
-    def __init__(self, check_seconds: float = 2.0, ttl_seconds: float = 300.0) -> None:
+    def __init__(self, check_seconds: float = 2.0, ttl_seconds: float = 300.0, settle: bool = False) -> None:
         super().__init__(ttl_seconds=ttl_seconds)
         self.check_seconds = check_seconds
+        self.settle = settle
         self._state: ServingState | None = None
         self._checked_at = 0.0
         self._reloading = False
@@ -93,9 +99,12 @@ class BackgroundModelCache(ModelCache):
             key = (promoted_run_key(engine), catalogue_version(engine))
             current = self._state
             stale = current is None or current.key != key or time.monotonic() - current.loaded_at >= self.ttl_seconds
+            del current  # no reference of this thread's keeps the old state alive through the collection below
             if stale:
                 started = time.perf_counter()
                 self._state = self._load(engine, key)
+                if self.settle:
+                    settle_heap()  # the old state collected once, the new one kept out of later full collections
                 log.info("serving model run %s (loaded in %.1fs)", key[0], time.perf_counter() - started)
             self.last_error = None
         except Exception as exc:  # keep serving the old state; say why in the log and /readyz
