@@ -128,12 +128,14 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     split = temporal_split(load_external(*paths), TemporalSplitter(test_fraction=0.2))
     report = run_evaluation(split, 10, None)
-    out = report.to_dict()
+    out = json.loads(json.dumps(report.to_dict(), default=str))
+    (folder / "report.json").write_text(json.dumps(out, indent=2))
     print(json.dumps({"folder": str(folder), "split": out["split"], "choice": out["choice"]["reason"],
                       "seconds": round(time.perf_counter() - started, 1)}, indent=2, default=str))
     best_baseline = max(out["models"][n]["ndcg@10"] for n in ("popularity", "random", "content") if n in out["models"])
     for name, row in out["models"].items():
-        print(f"{name:18s} val {row.get('validation ndcg@10', float('nan')):.4f}  test {row['ndcg@10']:.4f} "
+        validation = row.get("validation ndcg@10")
+        print(f"{name:18s} val {float('nan') if validation is None else validation:.4f}  test {row['ndcg@10']:.4f} "
               f"[{row['ndcg@10 ci_low']:.4f}, {row['ndcg@10 ci_high']:.4f}]  warm {row['ndcg@10 warm']:.4f}  cold {row['ndcg@10 cold']:.4f}"
               f"  x baseline {row['ndcg@10'] / best_baseline:.2f}")
     for row in out["default_minus"]:
