@@ -14,8 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from prakerja.errors import UserError
 
 #: `prakerja train` without --algorithm fits the default the latest `prakerja evaluate` on this database chose
-#: (rolling origin, recommender.model_choice), or before any evaluation the default it chose on the demo
-#: worlds, content grounded in reach and training (recommender.database_evaluation.chosen_default;
+#: (rolling origin, recommender.model_choice), or before any evaluation the default it chose on the make run
+#: world, the blend grounded in reach and training (recommender.database_evaluation.chosen_default;
 #: docs/evaluation.md, "The default"): what is served is what the evaluation would choose.
 ALGORITHMS = ("lightfm", "popularity", "content", "random", "blend", "grounded")
 
@@ -31,7 +31,7 @@ def train(
     algorithm: Optional[str] = typer.Option(
         None, "--algorithm",
         help="grounded (a model with distance and the connection rule), lightfm, popularity, content, random or blend "
-        "(default: what the latest `prakerja evaluate` chose; before any, grounded content).",
+        "(default: what the latest `prakerja evaluate` chose; before any, the grounded blend).",
     ),
     promote: bool = typer.Option(True, "--promote/--no-promote", help="Serve the new model at once."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when a promoted model already exists."),
@@ -63,7 +63,7 @@ def train(
     if algorithm is None:
         algorithm, params, name, chosen_run = chosen_default(engine)
         console.print(f"default: {name}, " + (f"chosen by the latest evaluation (run {chosen_run})" if chosen_run is not None
-                                              else "chosen on the demo worlds (no evaluation recorded here; docs/evaluation.md)"), highlight=False)
+                                              else "chosen on the make run world (no evaluation recorded here; docs/evaluation.md)"), highlight=False)
     if epochs is not None:
         if algorithm == "lightfm":
             params["epochs"] = epochs

@@ -154,8 +154,8 @@ def item_wages(dataset: Dataset) -> pd.Series | None:
 #: The end of an evaluation run's notes when it is the default the evaluation chose.
 CHOSEN_NOTE = " (default, chosen on validation)"
 #: What ``prakerja train`` trains before any evaluation was recorded: the default ``evaluate`` chose on
-#: the demo worlds (docs/evaluation.md, "The default"): content similarity grounded in reach and training.
-FALLBACK_DEFAULT = ("grounded", {"base": "content"}, "grounded-content")
+#: the ``make run`` world (docs/evaluation.md, "How the default is chosen"): the blend grounded in reach and training.
+FALLBACK_DEFAULT = ("grounded", {"base": "blend"}, "grounded")
 
 
 def chosen_default(engine) -> tuple[str, dict, str, int | None]:
