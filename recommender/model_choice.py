@@ -21,8 +21,9 @@ trainings, skills and occupations on both sides), the default must keep the
 connection rule of issue 12 (a served list never puts an unconnected
 vacancy above a connected one without evidence), so only the models that
 keep it (:func:`keeps_connection_rule`: the grounded ones) are candidates;
-the others are still measured on the test period beside them. On a log
-without connecting features every model is a candidate.
+the others are still measured on the test period beside them. On an
+external log (a researcher's, not the programme's participants) every
+model is a candidate.
 
 :class:`ModelChoice` keeps every number and says in one sentence why.
 """

@@ -95,11 +95,13 @@ def run_evaluation(split: EvaluationSplit, k: int, tuned_params: dict | None, tu
         factories["blend-tuned"] = lambda: make_model("blend", **tuned_params)
     if tuned_lightfm:
         factories["lightfm-tuned"] = lambda: make_model("lightfm", **tuned_lightfm)
-    if split.train_dataset.user_attributes is None:  # an external log: the history profile is a candidate too
+    external = split.train_dataset.user_attributes is None
+    if external:  # an external log: the history profile is a candidate too
         factories["history"] = lambda: make_model("history")
     from recommender.connection import connection_names
 
-    connectable = len(connection_names(split.train_dataset.user_features, split.train_dataset.item_features)) > 0
+    # The connection rule is promised to participants (the project database), not to the users of a researcher's log.
+    connectable = not external and len(connection_names(split.train_dataset.user_features, split.train_dataset.item_features)) > 0
     eligible = eligible_candidates([n for n in factories if n in DEFAULT_CANDIDATES], connectable)
     candidates = {n: factories[n] for n in eligible}
     _progress(f"choosing the default model on a rolling origin of the training period ({', '.join(candidates)})")
