@@ -39,9 +39,13 @@ run: db
 api: db
 	$(BIN)/prakerja serve --host 127.0.0.1 --port $(API_PORT)
 
-# The same set-up as `make run` (tests build their own databases; this proves the set-up works), then the suite.
+# The same set-up as `make run` (tests build their own databases; this proves the set-up works), then the suite
+# on $(TEST_WORKERS) pytest-xdist workers: whole files per worker (module worlds built once), in collection order,
+# where tests/conftest.py puts the files with slow tests first (longest first keeps both workers busy to the end).
+# TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 test: db
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Debian chromium for the dashboard's browser test (never `playwright install`).
 browser-deps:

@@ -9,6 +9,8 @@ each test gets a fresh schema in it.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,11 +29,27 @@ SHARED_DATA = Path(os.environ.get("PRAKERJA_SHARED_DATA", PROJECT_ROOT.parent / 
 pytest_plugins = ["tests.worlds"]
 
 
+#: Set (to the folder) when the suite made PRAKERJA_DATA_DIR itself; xdist workers inherit it and make their own.
+_OWN_DATA_DIR = "PRAKERJA_TEST_OWN_DATA_DIR"
+
+
 def pytest_configure(config) -> None:
-    """Keep the suite away from the operator's database and artifacts (data/, DATABASE_URL)."""
+    """Keep the suite away from the operator's database and artifacts (data/, DATABASE_URL).
+
+    Every pytest process (each xdist worker too) gets a data folder of its own:
+    a worker inherits the controller's environment, and two workers sharing one
+    folder would see each other's background jobs and default database.
+    """
     os.environ.pop("DATABASE_URL", None)
-    if "PRAKERJA_DATA_DIR" not in os.environ:
-        os.environ["PRAKERJA_DATA_DIR"] = tempfile.mkdtemp(prefix="prakerja-test-")
+    if "PRAKERJA_DATA_DIR" not in os.environ or os.environ.get(_OWN_DATA_DIR):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        folder = tempfile.mkdtemp(prefix=f"prakerja-test-{worker}-")
+        os.environ["PRAKERJA_DATA_DIR"] = os.environ[_OWN_DATA_DIR] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    elif os.environ.get("PYTEST_XDIST_WORKER"):  # the operator's folder: one subfolder per worker
+        folder = Path(os.environ["PRAKERJA_DATA_DIR"]) / os.environ["PYTEST_XDIST_WORKER"]
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ["PRAKERJA_DATA_DIR"] = str(folder)
 
 
 @pytest.fixture(scope="session")
@@ -78,3 +96,32 @@ def engine(db_url):
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist, the files holding slow or browser tests go first (their order kept, the rest's too).
+
+    ``make test`` hands whole files to two workers (``--dist loadfile``) in
+    collection order; a slow file collected last (the wheel install) would run
+    alone at the end while the other worker idles. Longest first balances the two.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    heavy = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow") or item.get_closest_marker("browser")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)  # stable: order within each part unchanged
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """Put back ``sys.modules["__main__"]`` after each test.
+
+    Streamlit's AppTest installs the page script as ``__main__`` and leaves it
+    there; a later test that starts processes by spawning (Dask's
+    LocalCluster) then re-runs that script in every child, which fails
+    (``NameError: __args``) after an ``AppTest.from_function`` test.
+    """
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None and sys.modules.get("__main__") is not main:
+        sys.modules["__main__"] = main

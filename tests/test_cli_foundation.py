@@ -32,6 +32,7 @@ def test_help_lists_commands(tmp_path):
         assert command in result.stdout
 
 
+@pytest.mark.slow
 def test_init_loads_regions_and_second_init_is_refused(db_url):
     first = run_cli("init", database_url=db_url)
     assert first.returncode == 0, first.stderr

@@ -24,6 +24,8 @@ from dashboard.navigation import ROLE_PAGES
 from prakerja.db import make_engine
 from tests.dashboard.worked_world import ENV_KEYS, WorkedWorld, build_worked_world
 
+pytestmark = pytest.mark.slow  # a worked world (train, ingest, evaluate) first
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
 #: What must never reach a reader: translation keys, machine names, Python's None/NaN, a traceback.

@@ -42,6 +42,7 @@ def run(tmp_path, monkeypatch):
     drop()
 
 
+@pytest.mark.slow
 def test_create_start_report_and_promote(run):
     created = run("create", "random vs content", "--treatment", "2", "--metric", "hired", "--end", "2030-01-31")
     assert created.returncode == 0, created.stderr

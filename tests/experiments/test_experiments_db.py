@@ -33,6 +33,8 @@ from recommender.registry import promoted_run_id, record_run
 from recommender.serving_state import ModelCache
 from tests.worlds import private_database
 
+pytestmark = pytest.mark.slow  # a demo world and two fitted models per test
+
 PARTICIPANTS, SEED = 300, 23
 
 

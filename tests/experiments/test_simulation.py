@@ -18,6 +18,8 @@ from recommender.experiments.analysis import PROMOTE, STOP
 from recommender.experiments.simulation import false_positive, prepare_study, study
 from tests.worlds import MEDIUM
 
+pytestmark = pytest.mark.slow  # the MEDIUM world on both databases, with simulated studies
+
 LOOKS = 8
 
 

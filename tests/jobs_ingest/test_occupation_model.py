@@ -17,6 +17,7 @@ from prakerja.reference.occupations import read_occupation_groups
 LABELS = Path(__file__).resolve().parents[1] / "data" / "occupation_titles.csv"
 
 
+@pytest.mark.slow
 def test_shipped_model_is_current_with_labels_and_lexicon():
     """Rebuilding from tests/data and data/reference gives the shipped file (run tools/build_occupation_model.py)."""
     rebuilt, report = build(read_labelled_titles(LABELS))

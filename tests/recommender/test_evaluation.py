@@ -163,6 +163,7 @@ def test_database_wave_split_tests_new_participants(engine, world):
     assert report.results["content"].metrics["ndcg@10"] > 0
 
 
+@pytest.mark.slow
 def test_evaluate_cli_on_the_project_database(engine, world, tmp_path, monkeypatch, capsys):
     url = engine.url.render_as_string(hide_password=False)
     env = {**os.environ, "DATABASE_URL": url, "PRAKERJA_DATA_DIR": str(tmp_path)}
@@ -206,6 +207,7 @@ def test_an_empty_database_is_a_user_error(engine):
         database_split(engine)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_the_demo_world_evaluates_with_mostly_cold_vacancies(demo_worlds, backend):
     split = database_split(demo_worlds.get(backend, MEDIUM).engine)

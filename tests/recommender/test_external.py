@@ -114,6 +114,7 @@ def test_missing_file_and_bad_feature_file(tmp_path):
         read_features(tmp_path / "f.csv", "user")
 
 
+@pytest.mark.slow
 def test_cli_evaluates_an_external_log_without_a_database(external_log, tmp_path):
     log, users, items = external_log
     started = time.perf_counter()

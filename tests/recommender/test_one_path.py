@@ -92,6 +92,7 @@ def assert_same_ranking(served: list[tuple[int, float]], reference, k: int, wher
         np.testing.assert_allclose(score, reference_score, rtol=1e-5, atol=1e-5, err_msg=str(where))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["blend", "blend-rank", "lightfm", "content", "popularity", "random", "grounded"])
 def test_served_lists_equal_the_models_recommend(demo, name):
     engine, models = demo
