@@ -36,10 +36,14 @@ def jobs_folder() -> Path:
     return get_settings().data_dir / "jobs"
 
 
-def job_arguments(kind: str, *, algorithm: str = "grounded", trials: int = 10, promote: bool = False) -> list[str]:
-    """The ``prakerja`` arguments of a job; only these three kinds may be started from a page."""
+def job_arguments(kind: str, *, algorithm: str | None = None, trials: int = 10, promote: bool = False) -> list[str]:
+    """The ``prakerja`` arguments of a job; only these three kinds may be started from a page.
+
+    A training without ``algorithm`` trains ``prakerja train``'s default: the model the latest evaluation chose.
+    """
     if kind == "train":
-        return ["train", "--algorithm", algorithm, "--promote" if promote else "--no-promote", "--notes", "dashboard"]
+        chosen = ["--algorithm", algorithm] if algorithm else []
+        return ["train", *chosen, "--promote" if promote else "--no-promote", "--notes", "dashboard"]
     if kind == "tune":
         if not 1 <= trials <= 500:
             raise UserError("trials must be between 1 and 500")

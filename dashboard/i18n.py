@@ -346,6 +346,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "job_tune": {"id": "Setel (Optuna)", "en": "Tune (Optuna)"},
     "job_evaluate": {"id": "Evaluasi", "en": "Evaluate"},
     "algorithm": {"id": "Algoritme", "en": "Algorithm"},
+    "algorithm_default": {"id": "Bawaan (pilihan evaluasi terakhir)", "en": "Default (the latest evaluation's choice)"},
     "promote_after": {"id": "Promosikan setelah dilatih", "en": "Promote when trained"},
     "trials": {"id": "Percobaan (setel)", "en": "Trials (tune)"},
     "technical_log": {"id": "Catatan teknis (keluaran perintah, dalam bahasa Inggris)", "en": "Technical log (the command's output)"},

@@ -8,16 +8,17 @@ from dashboard.i18n import t
 from dashboard.session import page_header
 
 account, lang = page_header("page_jobs", ("researcher",))
-ALGORITHMS = ("grounded", "blend", "lightfm", "content", "popularity", "random")  # the first is `prakerja train`'s default
+#: "" is `prakerja train`'s default: the model the latest evaluation chose (the grounded blend before any).
+ALGORITHMS = ("", "grounded", "blend", "lightfm", "content", "popularity", "random")
 
 with st.form("start_job"):
     kind = st.radio(t("job_kind", lang), ("train", "tune", "evaluate"), format_func=lambda k: t(f"job_{k}", lang), horizontal=True)
     left, middle, right = st.columns(3)
-    algorithm = left.selectbox(t("algorithm", lang), ALGORITHMS, placeholder=t("choose_option", lang))
+    algorithm = left.selectbox(t("algorithm", lang), ALGORITHMS, format_func=lambda a: a or t("algorithm_default", lang))
     promote = middle.checkbox(t("promote_after", lang))
     trials = right.number_input(t("trials", lang), min_value=1, max_value=500, value=10)
     if st.form_submit_button(t("start_job", lang)):
-        job_id = start_job(kind, job_arguments(kind, algorithm=algorithm, trials=int(trials), promote=promote))
+        job_id = start_job(kind, job_arguments(kind, algorithm=algorithm or None, trials=int(trials), promote=promote))
         st.success(t("job_started", lang) + f" ({job_id})")
 
 
@@ -26,6 +27,8 @@ def job_summary(arguments: list[str], lang: str) -> str:
     parts = []
     if "--algorithm" in arguments:
         parts.append(f"{t('algorithm', lang)}: {arguments[arguments.index('--algorithm') + 1]}")
+    elif arguments[:1] == ["train"]:
+        parts.append(f"{t('algorithm', lang)}: {t('algorithm_default', lang)}")
     if "--promote" in arguments or "--no-promote" in arguments:
         parts.append(t("promote_after", lang) if "--promote" in arguments else t("not_promoted", lang))
     if "--trials" in arguments:

@@ -64,4 +64,5 @@ def test_only_known_jobs_can_be_started(tmp_path):
         start_job("shell", ["db", "stats"], folder=tmp_path)
     with pytest.raises(UserError):
         job_arguments("tune", trials=0)
-    assert job_arguments("train", promote=True)[:4] == ["train", "--algorithm", "grounded", "--promote"]
+    assert job_arguments("train", algorithm="grounded", promote=True)[:4] == ["train", "--algorithm", "grounded", "--promote"]
+    assert job_arguments("train")[:2] == ["train", "--no-promote"], "without a choice: train's default, the latest evaluation's"

@@ -284,3 +284,11 @@ def test_a_scope_whose_waves_are_all_hidden_shows_no_empty_trend(demo_env):
     assert_clean(at)
     assert [i.value for i in at.info] == [t("trend_all_hidden")]
     assert not at.get("arrow_vega_lite_chart")
+
+
+def test_a_training_started_from_the_page_trains_the_latest_evaluations_choice_by_default(demo_env):
+    at = open_app(accounts(demo_env)["researcher"], "training_jobs")
+    assert_clean(at)
+    algorithm = at.selectbox[0]
+    assert algorithm.value == "" and algorithm.format_func(algorithm.value) == t("algorithm_default")
+    assert algorithm.options[0] == t("algorithm_default") and "grounded" in algorithm.options
