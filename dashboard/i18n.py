@@ -429,6 +429,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "param_connection_rule": {"id": "Aturan keterkaitan", "en": "Connection rule"},
     "param_evidence_applicants": {"id": "Pelamar serupa sebagai bukti", "en": "Similar applicants as evidence"},
     "param_content": {"id": "Konten", "en": "Content"},
+    "param_own_weight": {"id": "Bobot riwayat sendiri", "en": "Own history weight"},
+    "param_popularity_weight": {"id": "Bobot popularitas terkini", "en": "Recent popularity weight"},
+    "param_staleness_weight": {"id": "Penalti lowongan lama", "en": "Staleness penalty"},
+    "param_windows": {"id": "Jendela validasi", "en": "Validation windows"},
     # quarantine reasons (dashboard.labels.QUARANTINE_REASONS)
     "reason_missing_title": {"id": "Judul kosong", "en": "Missing title"},
     "reason_missing_id": {"id": "Tanpa id maupun URL", "en": "Neither an id nor a URL"},

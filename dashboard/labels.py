@@ -33,6 +33,7 @@ PARAMETERS = (
     "user_identity", "item_identity", "normalize", "shown_negatives", "train_items", "align_shared", "align_weights",
     "exact_families", "random_state", "national_share", "family_weights", "other_weight", "weight", "normalization",
     "lightfm", "content", "base", "base_params", "distance_weight", "connection_rule", "evidence_applicants",
+    "own_weight", "popularity_weight", "staleness_weight", "windows",
 )
 
 #: Quarantine reasons by how they start (the ingest writes "<kind>: <detail>"), most specific first.

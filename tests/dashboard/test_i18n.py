@@ -118,7 +118,7 @@ def test_parameters_of_every_model_of_the_line_up_have_labels():
         from recommender.models import make_model
     except ImportError as exc:  # the recommender is being restructured by another change
         pytest.skip(f"recommender.models does not import: {exc}")
-    for algorithm in ("lightfm", "content", "popularity", "random", "blend", "grounded"):
+    for algorithm in ("lightfm", "content", "popularity", "random", "blend", "grounded", "history"):
         model = make_model(algorithm)
         names = [p for p in python_inspect.signature(type(model).__init__).parameters if p != "self"]
         assert set(names) <= set(PARAMETERS), (algorithm, sorted(set(names) - set(PARAMETERS)))
