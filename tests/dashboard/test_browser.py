@@ -117,19 +117,25 @@ def browser():
 
 
 def _settle(page, title: str) -> None:
-    """Wait for the page's title, then until Streamlit runs no script and draws no placeholder for a while."""
+    """Wait for the page's title, then until Streamlit runs no script and draws no placeholder for a while.
+
+    "Runs no script" is Streamlit's own state on the app element
+    (``data-test-script-state``, what Streamlit's end-to-end tests wait on),
+    so the quiet spell that follows only has to cover a rerun just being asked for.
+    """
     page.get_by_role("heading", name=title, level=1).wait_for(timeout=90_000)
     busy = page.locator('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"]')
+    idle = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
     quiet_since, deadline = None, time.monotonic() + 90
     while time.monotonic() < deadline:
-        if busy.count():
+        if busy.count() or not idle.count():
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.5:
+        elif time.monotonic() - quiet_since > 0.5:
             page.wait_for_timeout(300)  # charts draw after the script ends
             return
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(100)
     pytest.fail(f"page {title!r} kept running for 90 seconds")
 
 
@@ -137,7 +143,7 @@ def _screenshot(page, path: Path) -> None:
     """The whole page: Streamlit scrolls inside its main block, so the window is made as tall as the content first."""
     height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stSidebarContent\"]')].map((el) => el.scrollHeight))")
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height) + 40, 12_000))})
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(200)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(VIEWPORT)
 
