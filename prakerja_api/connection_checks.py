@@ -21,25 +21,26 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DisconnectionError
 
 
-_READS = 4
-
-
 def connection_lost(pgconn) -> bool:
-    """True when the server has closed this idle libpq connection (``psycopg.pq.PGconn``)."""
+    """True when the server has closed, or is closing, this idle libpq connection (``psycopg.pq.PGconn``).
+
+    An idle connection of the project is sent nothing (it never LISTENs), so
+    anything readable is the server's goodbye: its FATAL message arrives
+    before the socket closes, and a check in between must not call the
+    connection alive (a request would then fail on it).
+    """
     from psycopg import pq
 
     try:
-        for _ in range(_READS):
-            if pgconn.status != pq.ConnStatus.OK:
-                return True
-            readable, _, _ = select.select([pgconn.socket], [], [], 0)
-            if not readable:
-                return False
-            # the first read takes the server's FATAL message, a later one meets the closed socket (and raises)
-            pgconn.consume_input()
+        if pgconn.status != pq.ConnStatus.OK:
+            return True
+        readable, _, _ = select.select([pgconn.socket], [], [], 0)
+        if not readable:
+            return False
+        pgconn.consume_input()  # read what came, so the connection is not left with it
     except Exception:  # noqa: BLE001 (a closed socket, a libpq error: either way the connection is gone)
         return True
-    return True  # still readable after several reads: nothing a healthy idle connection does
+    return True
 
 
 def _check_on_checkout(dbapi_connection, _record, _proxy) -> None:
