@@ -111,3 +111,19 @@ class FeatureSpace:
         sums = np.bincount(block, weights=np.abs(entries.data))
         scale = np.divide(1.0, sums[block], out=np.zeros(len(block)), where=sums[block] > 0)
         return Entries(owner, entries.columns, (entries.data * scale).astype(np.float32), entries.n_rows, entries.n_columns)
+
+
+class KeptFeatureSpace:
+    """A model mixin: the :class:`FeatureSpace` of its fitted ``feature_names_``, made once and never pickled."""
+
+    def space(self) -> FeatureSpace:
+        """The shared feature space of the fitted model."""
+        space = self.__dict__.get("_space")
+        if space is None:
+            space = self.__dict__["_space"] = FeatureSpace(self.feature_names_)
+        return space
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_space", None)
+        return state

@@ -21,7 +21,7 @@ from prakerja.errors import UserError
 from recommender.base import Recommender
 from recommender.dataset import Dataset, Entities
 from recommender.dataset import feature_family as family
-from recommender.feature_space import FeatureSpace
+from recommender.feature_space import KeptFeatureSpace
 from recommender.score_terms import content_top_terms, rows_times
 
 #: Default weight of each feature family ("skill" for "skill=welding"), chosen on validation data:
@@ -29,7 +29,7 @@ from recommender.score_terms import content_top_terms, rows_times
 DEFAULT_FAMILY_WEIGHTS = {"skill": 0.5, "word": 0.3, "occ": 0.3, "prep": 0.3, "reg": 2.0, "prov": 2.0}
 
 
-class ContentSimilarity(Recommender):
+class ContentSimilarity(KeptFeatureSpace, Recommender):
     """TF-IDF weighted cosine similarity on shared user/item features.
 
     Parameters
@@ -66,18 +66,6 @@ class ContentSimilarity(Recommender):
         self.feature_weights_ = (idf * family_weight).astype(np.float32)
         self._cache = None
         self.__dict__.pop("_space", None)
-
-    def space(self) -> FeatureSpace:
-        """The shared feature space of the fitted model (made once, never pickled)."""
-        space = self.__dict__.get("_space")
-        if space is None:
-            space = self.__dict__["_space"] = FeatureSpace(self.feature_names_)
-        return space
-
-    def __getstate__(self) -> dict:
-        state = super().__getstate__()
-        state.pop("_space", None)
-        return state
 
     def _side(self, entities: Entities) -> "ContentSide":
         """L2-normalised TF-IDF rows on the shared features: the same for users and items."""

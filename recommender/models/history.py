@@ -37,7 +37,7 @@ from prakerja.errors import UserError
 from recommender.base import Recommender
 from recommender.dataset import Dataset, Entities
 from recommender.dataset import feature_family as family
-from recommender.feature_space import FeatureSpace
+from recommender.feature_space import KeptFeatureSpace
 
 #: Family weights tried by the coordinate ascent (starting from 1 for every family).
 FAMILY_GRID = (0.0, 0.5, 1.0, 2.0, 4.0)
@@ -54,7 +54,7 @@ WINDOW_USERS = 600
 RECENT_DAYS = 7
 
 
-class HistoryProfile(Recommender):
+class HistoryProfile(KeptFeatureSpace, Recommender):
     """Cosine between a user's history profile and each item, plus recent popularity (module docstring).
 
     Parameters
@@ -169,17 +169,6 @@ class HistoryProfile(Recommender):
         return current, {"windows": len(windows), "validation_ndcg@10": best, "trials": len(cache)}
 
     # ------------------------------------------------------------------ the sides
-
-    def space(self) -> FeatureSpace:
-        space = self.__dict__.get("_space")
-        if space is None:
-            space = self.__dict__["_space"] = FeatureSpace(self.feature_names_)
-        return space
-
-    def __getstate__(self) -> dict:
-        state = super().__getstate__()
-        state.pop("_space", None)
-        return state
 
     def _item_side(self, items: Entities) -> "HistoryItems":
         rows = self._item_rows(self.space().entries(items.features).csr(), self.family_vector_)
