@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from prakerja.config import get_settings
 from prakerja.errors import DatabaseUnavailable
-from prakerja.migrate import upgrade
 
 
 def _normalise_url(url: str) -> str:
@@ -131,6 +130,8 @@ def reading(engine: Engine):
 
 def open_database(url: str | None = None) -> Engine:
     """Connect to the configured database and bring its schema up to date (every command starts here)."""
+    from prakerja.migrate import upgrade  # Alembic only where a database is opened, not for `prakerja --help`
+
     engine = make_engine(url)
     upgrade(engine)
     return engine

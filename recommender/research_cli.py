@@ -15,19 +15,18 @@ import math
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import typer
-from rich.table import Table
 
 from prakerja.errors import UserError
-from recommender.base import check_k
-from recommender.evaluation import EvaluationReport, evaluate_models, lineup, recommend_for_split
-from recommender.evaluation_split import COLD, WARM, EvaluationSplit, evaluation_filters
-from recommender.models import make_model
-from recommender.list_quality import CONNECTED, MEDIAN_KM, WIDENED_OR_EMPTY, WITHIN_REACH
-from recommender.model_choice import choose_model, eligible_candidates
-from recommender.fairness import EXPOSURE_RATIO, GROUP, MEAN_WAGE, SEGMENT, SMALL, USERS, WAGE_GAP_PCT
-from recommender.splitters import TemporalSplitter
+
+if TYPE_CHECKING:  # the commands import pandas, rich tables and the models when they run, not when `prakerja` starts
+    import pandas as pd
+    from rich.table import Table
+
+    from recommender.evaluation import EvaluationReport
+    from recommender.evaluation_split import EvaluationSplit
 
 FORMATS = ("table", "json")
 SPLITS = ("temporal", "wave")
@@ -52,6 +51,8 @@ def _rupiah(amount: float) -> str:
 
 
 def _number(value: float, digits: int = 4) -> str:
+    import pandas as pd
+
     return "-" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
@@ -65,6 +66,7 @@ def _project_split(split_kind: str, test_fraction: float, test_waves: int):
     """The project database's engine and split."""
     from prakerja.db import open_database
     from recommender.database_evaluation import database_split, database_wave_split
+    from recommender.splitters import TemporalSplitter
 
     engine = open_database()
     if split_kind == "wave":
@@ -74,6 +76,7 @@ def _project_split(split_kind: str, test_fraction: float, test_waves: int):
 
 def _external_split(interactions: Path, user_features: Optional[Path], item_features: Optional[Path], test_fraction: float):
     from recommender.evaluation_split import temporal_split
+    from recommender.splitters import TemporalSplitter
     from recommender.external import load_external
 
     dataset = load_external(interactions, user_features, item_features)
@@ -89,6 +92,9 @@ def run_evaluation(split: EvaluationSplit, k: int, tuned_params: dict | None, tu
     """
     from prakerja.console import err_console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from recommender.evaluation import evaluate_models, lineup, recommend_for_split
+    from recommender.model_choice import choose_model, eligible_candidates
+    from recommender.models import make_model
 
     factories = lineup()
     if tuned_params:
@@ -153,6 +159,9 @@ def evaluate(
     record: bool = typer.Option(True, "--record/--no-record", help="Record every model's run in model_runs (project database)."),
 ) -> None:
     """Compare every model (lightfm, content, popularity, random, blend) on one split, warm and cold vacancies apart."""
+    from recommender.base import check_k
+    from recommender.evaluation_split import evaluation_filters
+
     _check_format(fmt)
     k = check_k(k)
     if split_kind not in SPLITS:
@@ -189,6 +198,8 @@ def evaluate(
 def print_report(report: EvaluationReport) -> None:
     """The metric table, the split's sizes, skipped models and the default model's fairness."""
     from prakerja.console import console
+    from recommender.evaluation_split import COLD, WARM
+    from recommender.list_quality import CONNECTED, MEDIAN_KM, WIDENED_OR_EMPTY, WITHIN_REACH
 
     k = report.k
     table = report.metric_table()
@@ -253,6 +264,10 @@ def print_report(report: EvaluationReport) -> None:
 
 def _metric_view(table: pd.DataFrame, columns: list[tuple[str, str]], default_model: str | None, title: str) -> Table:
     """A rich table of some metric columns, one row per model."""
+    from rich.table import Table
+
+    from recommender.list_quality import MEDIAN_KM
+
     columns = [(key, label) for key, label in columns if key in table.columns]
     view = Table(title=title)
     view.add_column("model", no_wrap=True)
@@ -268,6 +283,11 @@ def _metric_view(table: pd.DataFrame, columns: list[tuple[str, str]], default_mo
 
 def fairness_view(report: EvaluationReport) -> Table:
     """Per-group NDCG, exposure and recommended wage of the default model."""
+    import pandas as pd
+    from rich.table import Table
+
+    from recommender.fairness import EXPOSURE_RATIO, GROUP, MEAN_WAGE, SEGMENT, SMALL, USERS, WAGE_GAP_PCT
+
     k, model = report.k, report.default_model
     fairness = report.fairness[report.fairness["model"] == model]
     segments = report.segments[report.segments["model"] == model][[SEGMENT, GROUP, f"ndcg@{k}"]]
@@ -312,6 +332,8 @@ def tune(
     from prakerja.console import console
     from recommender.tuning import check_algorithm
     from recommender.tuning import tune as run_tuning
+    from recommender.base import check_k
+    from recommender.evaluation_split import evaluation_filters
 
     _check_format(fmt)
     check_algorithm(algorithm)
