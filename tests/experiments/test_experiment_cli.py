@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -19,19 +20,34 @@ from tests.worlds import private_database
 CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """A small demo world with a promoted content model (run 1) and a random one (run 2), built once per module."""
     from prakerja.bootstrap import initialise
 
-    monkeypatch.setenv("PRAKERJA_ARTIFACT_DIR", str(tmp_path / "models"))
-    url, drop = private_database("sqlite", tmp_path)
+    folder = tmp_path_factory.mktemp("experiment-world")
+    url = f"sqlite:///{folder / 'world.db'}"
     engine = make_engine(url)
     upgrade(engine)
     initialise(engine, demo=True, participants=120, seed=41)
     dataset = load_dataset(engine)
-    record_run(engine, make_model("content").fit(dataset), dataset, promote=True)
-    record_run(engine, make_model("random").fit(dataset), dataset)
-    env = {**os.environ, "DATABASE_URL": url, "PRAKERJA_ARTIFACT_DIR": str(tmp_path / "models")}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRAKERJA_ARTIFACT_DIR", str(folder / "models"))
+        record_run(engine, make_model("content").fit(dataset), dataset, promote=True)
+        record_run(engine, make_model("random").fit(dataset), dataset)
+    engine.dispose()
+    return folder
+
+
+@pytest.fixture
+def run(world, tmp_path, monkeypatch):
+    """``prakerja experiment ...`` in a subprocess, on a copy of the module's world of its own."""
+    monkeypatch.setenv("PRAKERJA_ARTIFACT_DIR", str(world / "models"))  # the model files are only read
+    url, drop = private_database("sqlite", tmp_path)
+    with sqlite3.connect(world / "world.db") as source, sqlite3.connect(url.removeprefix("sqlite:///")) as copy:
+        source.backup(copy)
+    engine = make_engine(url)
+    env = {**os.environ, "DATABASE_URL": url, "PRAKERJA_ARTIFACT_DIR": str(world / "models")}
 
     def run_cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*CLI, "experiment", *args], env=env, capture_output=True, text=True, timeout=300)

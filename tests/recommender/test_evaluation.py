@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -165,12 +162,27 @@ def test_database_wave_split_tests_new_participants(engine, world):
 
 @pytest.mark.slow
 def test_evaluate_cli_on_the_project_database(engine, world, tmp_path, monkeypatch, capsys):
+    """``prakerja evaluate`` on the project database: the JSON report and its runs, then the table view of the same report.
+
+    Both views run in process through the command's own function (``prakerja evaluate`` in a real process,
+    stdout clean JSON, is test_external's); the evaluation itself runs once and the table view prints its report.
+    """
+    from recommender import research_cli
+
     url = engine.url.render_as_string(hide_password=False)
-    env = {**os.environ, "DATABASE_URL": url, "PRAKERJA_DATA_DIR": str(tmp_path)}
-    cli = [sys.executable, "-c", "from prakerja.cli import main; main()", "evaluate"]
-    result = subprocess.run([*cli, "--format", "json", "--k", "5"], env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PRAKERJA_DATA_DIR", str(tmp_path))
+    evaluated = []
+    run_evaluation = research_cli.run_evaluation
+    monkeypatch.setattr(research_cli, "run_evaluation", lambda *args, **kwargs: evaluated.append(run_evaluation(*args, **kwargs)) or evaluated[-1])
+    options = dict(
+        interactions=None, user_features=None, item_features=None, split_kind="temporal",
+        test_fraction=0.2, test_waves=1, province_only=False, radius_km=None, reach=True,
+    )
+    research_cli.evaluate(fmt="json", k=5, record=True, **options)  # what `evaluate --format json --k 5` runs
+    printed = capsys.readouterr()
+    report = json.loads(printed.out)  # the progress went to stderr: stdout is the JSON alone
+    assert "default: " in printed.err
     assert list(report["models"]) == ["lightfm", "content", "popularity", "random", "blend", "grounded-content", "grounded"]
     assert {"ndcg@5 warm", "ndcg@5 cold", "recall@5 cold", "validation ndcg@5"} <= set(report["models"]["blend"])
     lists = {"within reach@5", "connected@5", "median km@5", "widened or empty@5"}
@@ -184,15 +196,9 @@ def test_evaluate_cli_on_the_project_database(engine, world, tmp_path, monkeypat
     assert sorted(run.algorithm for run in runs) == sorted(algorithms)  # every model's run recorded
     assert sum("default" in run.notes for run in runs) == 1
 
-    # the table view, in process (the command line around it is the same as above)
-    from recommender.research_cli import evaluate
-
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("PRAKERJA_DATA_DIR", str(tmp_path))
-    evaluate(
-        fmt="table", k=10, interactions=None, user_features=None, item_features=None, split_kind="temporal",
-        test_fraction=0.2, test_waves=1, province_only=False, radius_km=None, reach=True, record=False,
-    )
+    # the table view of the same evaluation, without recording it again
+    monkeypatch.setattr(research_cli, "run_evaluation", lambda *args, **kwargs: evaluated[0])
+    research_cli.evaluate(fmt="table", k=5, record=False, **options)
     flat = " ".join(capsys.readouterr().out.split())
     for word in ("NDCG", "Recall", "warm", "cold", "lightfm", "blend", "test vacancies are cold", "paired bootstrap",
                  "within reach", "connected", "median km", "default: "):
