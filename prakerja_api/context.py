@@ -13,6 +13,7 @@ from prakerja_api.async_reads import AsyncReadPool
 from prakerja_api.auth_failures import FailedAuthLimiter
 from prakerja_api.keys import KeyHolder, hash_key, revoked_prefixes, verify_key
 from prakerja_api.ratelimit import SlidingWindowLimiter
+from prakerja_api.read_batching import BatchedParticipantReads
 from prakerja_api.serving import BackgroundModelCache
 from recommender.experiments.exposures import ExposureLog
 from recommender.experiments.serving import ExperimentServing
@@ -55,6 +56,7 @@ class ServiceContext:
     _keys_lock: threading.Lock = field(default_factory=threading.Lock)
     _revoked: frozenset[str] = frozenset()
     _read_pool: AsyncReadPool | None = None
+    _participant_reads: BatchedParticipantReads | None = None
     _revoked_at: float = float("-inf")
 
     @property
@@ -64,7 +66,15 @@ class ServiceContext:
             self._read_pool = AsyncReadPool(self.engine.url, self.async_connections)
         return self._read_pool
 
+    @property
+    def participant_reads(self) -> BatchedParticipantReads | None:
+        """Participant reads of concurrent requests gathered into batches on :attr:`read_pool`; None without it."""
+        if self._participant_reads is None and self.read_pool is not None:
+            self._participant_reads = BatchedParticipantReads(self.read_pool, self.engine)
+        return self._participant_reads
+
     async def close(self) -> None:
+        self._participant_reads = None
         if self._read_pool is not None:
             await self._read_pool.close()
             self._read_pool = None

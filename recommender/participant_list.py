@@ -5,7 +5,7 @@ model's user side -> candidates after the business filters -> the model's
 scores of the candidates (on the catalogue index) -> top k -> explanations``.
 
 :func:`match_participant` runs the whole path; the HTTP service awaits
-:func:`read_participant_async` itself and then calls :func:`rank_participant`,
+:func:`read_for_list_async` itself and then calls :func:`rank_participant`,
 so the two differ only in the reader. The scores are the model's own
 (:mod:`recommender.sides`), so a list equals ``model.recommend`` on a dataset
 of the same participant.
@@ -27,7 +27,7 @@ from recommender.base import Recommender, check_k
 from recommender.explain import Explanation, explain
 from recommender.features import newest_sighting
 from recommender.filters import ItemFilters, haversine_km
-from recommender.participant_reads import ParticipantRows, read_participant, read_participant_async
+from recommender.participant_reads import ParticipantRows, read_participant
 from recommender.reach import Reach, ReachStep, widening_notice
 from recommender.retrieval import select_top_k
 from recommender.serving_state import MODEL_CACHE, ModelCache, ServingState, load_catalogue, serving_state
@@ -145,9 +145,14 @@ def read_for_list(engine: Engine, participant_id: int, filters: ItemFilters = NO
     return rows
 
 
-async def read_for_list_async(pool, engine: Engine, participant_id: int, filters: ItemFilters = NO_FILTERS) -> ParticipantRows:
-    """:func:`read_for_list` through an asyncio connection pool: the event loop serves others while it waits."""
-    rows = await read_participant_async(pool, engine, check_participant_id(participant_id), filters.exclude_kinds)
+async def read_for_list_async(read, participant_id: int, filters: ItemFilters = NO_FILTERS) -> ParticipantRows:
+    """:func:`read_for_list` through an asyncio reader: the event loop serves others while it waits.
+
+    ``read(participant_id, exclude_kinds)`` is a coroutine giving the
+    participant's rows or None: ``functools.partial(read_participant_async, pool, engine)``,
+    or the service's batched reads (:mod:`prakerja_api.read_batching`).
+    """
+    rows = await read(check_participant_id(participant_id), filters.exclude_kinds)
     if rows is None:
         raise UnknownId(f"unknown participant id {participant_id}")
     return rows

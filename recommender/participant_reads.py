@@ -69,7 +69,7 @@ def read_participant(engine: Engine, participant_id: int, exclude_kinds=("applie
     (so rows come in the same order), sent in one round trip on PostgreSQL.
     """
     kinds = tuple(exclude_kinds or ())
-    fetched = fetch_together(engine, int(participant_id), participant_queries(kinds))
+    fetched = fetch_together(engine, [int(participant_id)], participant_queries(kinds))[0]
     return participant_rows(engine, int(participant_id), kinds, *fetched)
 
 
@@ -78,19 +78,32 @@ async def read_participant_async(pool, engine: Engine, participant_id: int, excl
 
     ``engine`` gives the dialect the statements are compiled for and the cached reference data.
     """
+    return (await read_participants_async(pool, engine, [participant_id], exclude_kinds))[0]
+
+
+async def read_participants_async(pool, engine: Engine, participant_ids, exclude_kinds=("applied", "dismissed")) -> list[ParticipantRows | None]:
+    """:func:`read_participant_async` of several participants in the same four statements and one round trip.
+
+    The service gathers the reads that wait at the same moment into one call
+    (:mod:`prakerja_api.read_batching`): the database then runs four
+    statements for all of them instead of four each. Each participant's rows
+    are those a read of that participant alone gives, in the same order.
+    """
+    ids = list(dict.fromkeys(int(pid) for pid in participant_ids))  # a participant asked twice is read once
     kinds = tuple(exclude_kinds or ())
-    fetched = await fetch_together_async(pool, engine.dialect, int(participant_id), participant_queries(kinds))
-    return participant_rows(engine, int(participant_id), kinds, *fetched)
+    fetched = await fetch_together_async(pool, engine.dialect, ids, participant_queries(kinds))
+    read = {pid: participant_rows(engine, pid, kinds, *rows) for pid, rows in zip(ids, fetched)}
+    return [read[int(pid)] for pid in participant_ids]
 
 
-def participant_queries(kinds: tuple[str, ...]) -> list[tuple[object, callable]]:
-    """(cache key, statement builder) of the four reads of one participant."""
+def participant_queries(kinds: tuple[str, ...]) -> list[tuple[object, callable, str]]:
+    """(cache key, statement builder, participant id column) of the four reads of participants."""
     return [
-        ("participant", participants_query),
-        ("trained", trained_skills_query),
-        ("declared", declared_skills_query),
-        (("excluded",) + kinds, lambda ids: select(Interaction.vacancy_id).where(
-            Interaction.participant_id.in_(ids), Interaction.kind.in_(list(kinds) or ["-"]))),
+        ("participant", participants_query, "id"),
+        ("trained", trained_skills_query, "participant_id"),
+        ("declared", declared_skills_query, "participant_id"),
+        (("excluded",) + kinds, lambda ids: select(Interaction.participant_id, Interaction.vacancy_id).where(
+            Interaction.participant_id.in_(ids), Interaction.kind.in_(list(kinds) or ["-"])), "participant_id"),
     ]
 
 
@@ -118,13 +131,16 @@ def participant_rows(engine: Engine, participant_id: int, kinds: tuple[str, ...]
     )
 
 
-#: A participant id no one has: compiled statements carry it where the real id goes.
+#: Participant ids no one has: compiled statements carry them where the real ids go (slot i: ``_PLACEHOLDER - i``).
 _PLACEHOLDER = -987_654_321
+#: Batch sizes statements are compiled for; a batch is padded to the next by repeating its last id, so a
+#: connection prepares at most ``len(_SIZES)`` variants of each statement.
+_SIZES = (1, 2, 4, 8, 16, 32, 64)
 _COMPILED: dict[tuple, tuple[str, dict]] = {}
 
 
-def fetch_together(engine: Engine, participant_id: int, queries: list[tuple[object, callable]]) -> list[list]:
-    """The rows of each ``query(participant_ids)`` for one participant, on one connection without a transaction.
+def fetch_together(engine: Engine, participant_ids: list[int], queries) -> list[list[list]]:
+    """Per participant, the rows of each query of :func:`participant_queries`, on one connection without a transaction.
 
     With psycopg the statements go in one pipeline (one round trip; compiled
     once per process, then prepared by the server); other drivers run them one by one.
@@ -132,42 +148,64 @@ def fetch_together(engine: Engine, participant_id: int, queries: list[tuple[obje
     with reading(engine) as connection:
         raw = connection.connection.driver_connection
         if connection.dialect.driver != "psycopg" or not hasattr(raw, "pipeline"):
-            return [connection.execute(build([participant_id])).all() for _, build in queries]
+            fetched = [connection.execute(build(participant_ids)).all() for _, build, _ in queries]
+            return _per_participant(participant_ids, queries, fetched)
         from psycopg.rows import namedtuple_row
 
         cursors = []
         with raw.pipeline():
-            for key, build in queries:
-                sql, params = _compiled(connection.dialect, key, build)
+            for key, build, _ in queries:
+                sql, params = _compiled(connection.dialect, key, build, len(participant_ids))
                 cursor = raw.cursor(row_factory=namedtuple_row)
-                cursor.execute(sql, _bound(params, participant_id))
+                cursor.execute(sql, _bound(params, participant_ids))
                 cursors.append(cursor)
-        return [cursor.fetchall() for cursor in cursors]
+        return _per_participant(participant_ids, queries, [cursor.fetchall() for cursor in cursors])
 
 
-async def fetch_together_async(pool, dialect, participant_id: int, queries: list[tuple[object, callable]]) -> list[list]:
+async def fetch_together_async(pool, dialect, participant_ids: list[int], queries) -> list[list[list]]:
     """:func:`fetch_together` on an asyncio psycopg connection: one pipelined round trip that does not hold the event loop."""
     from psycopg.rows import namedtuple_row
 
     async with pool.connection() as raw:
         cursors = []
         async with raw.pipeline():
-            for key, build in queries:
-                sql, params = _compiled(dialect, key, build)
+            for key, build, _ in queries:
+                sql, params = _compiled(dialect, key, build, len(participant_ids))
                 cursor = raw.cursor(row_factory=namedtuple_row)
-                await cursor.execute(sql, _bound(params, participant_id))
+                await cursor.execute(sql, _bound(params, participant_ids))
                 cursors.append(cursor)
-        return [await cursor.fetchall() for cursor in cursors]
+        fetched = [await cursor.fetchall() for cursor in cursors]
+    return _per_participant(participant_ids, queries, fetched)
 
 
-def _compiled(dialect, key, build) -> tuple[str, dict]:
-    """The SQL text and parameters of ``build([participant id])`` for ``dialect``, compiled once per process."""
-    compiled = _COMPILED.get((dialect.name, key))
+def _per_participant(participant_ids: list[int], queries, fetched: list[list]) -> list[list[list]]:
+    """Rows of each query split by participant (``[participant][query] -> rows``), each in the order read."""
+    if len(participant_ids) == 1:
+        return [fetched]
+    position = {pid: i for i, pid in enumerate(participant_ids)}
+    split = [[[] for _ in queries] for _ in participant_ids]
+    for q, ((_, _, id_column), rows) in enumerate(zip(queries, fetched)):
+        for row in rows:
+            split[position[getattr(row, id_column)]][q].append(row)
+    return split
+
+
+def _compiled(dialect, key, build, count: int) -> tuple[str, dict]:
+    """The SQL text and parameters of ``build`` for ``count`` participants (padded to a size of ``_SIZES``), compiled once per process."""
+    size = next((s for s in _SIZES if s >= count), count)
+    compiled = _COMPILED.get((dialect.name, key, size))
     if compiled is None:
-        statement = build([_PLACEHOLDER]).compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-        compiled = _COMPILED[(dialect.name, key)] = (str(statement), dict(statement.params))
+        statement = build([_PLACEHOLDER - slot for slot in range(size)]).compile(
+            dialect=dialect, compile_kwargs={"render_postcompile": True})
+        compiled = _COMPILED[(dialect.name, key, size)] = (str(statement), dict(statement.params))
     return compiled
 
 
-def _bound(params: dict, participant_id: int) -> dict:
-    return {k: participant_id if v == _PLACEHOLDER else v for k, v in params.items()}
+def _bound(params: dict, participant_ids: list[int]) -> dict:
+    """``params`` with each slot's placeholder replaced by its participant (the last repeated to fill the size)."""
+    last = len(participant_ids) - 1
+    out = {}
+    for name, value in params.items():
+        slot = _PLACEHOLDER - value if isinstance(value, int) and not isinstance(value, bool) else -1
+        out[name] = participant_ids[min(slot, last)] if 0 <= slot < 1_000_000 else value
+    return out

@@ -137,7 +137,7 @@ async def recommendations(
         state = await run_in_threadpool(context.cache.get, context.engine)
     filters = match_filters(query)
     if context.read_pool is not None:  # PostgreSQL: read without a thread
-        rows = await read_for_list_async(context.read_pool, context.engine, who.id, filters)
+        rows = await read_for_list_async(context.participant_reads.read_participant, who.id, filters)
     else:
         rows = await run_in_threadpool(read_for_list, context.engine, who.id, filters)
     state, assignment = await _experiment_arm(context, state, rows)
