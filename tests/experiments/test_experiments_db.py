@@ -16,7 +16,7 @@ from prakerja.db import make_engine
 from prakerja.demo.responder import DemoResponder
 from prakerja.errors import UnknownId, UserError
 from prakerja.migrate import upgrade
-from prakerja.models import ExperimentAssignment, ExperimentExposure, Interaction
+from prakerja.models import ExperimentAssignment, ExperimentExposure, Interaction, Vacancy
 from recommender.experiments.analysis import CONTINUE, STOP, Decision, carry_out, experiment_report, participant_outcomes
 from recommender.experiments.registry import (
     create_experiment,
@@ -106,6 +106,57 @@ def test_serving_uses_the_arm_model_and_a_reload_counts_nothing_twice(world):
     assert len(exposures) == sum(len(ids) for _, ids in served.values())
     first_positions = {(p, v): pos for p, (_, ids) in served.items() for pos, v in enumerate(ids, start=1)}
     assert {(p, v): pos for p, v, pos in exposures} == first_positions
+
+
+def test_the_buffered_log_keeps_first_showings_across_flushes_and_concurrent_workers(world):
+    """The service's path: lists buffered and written a second later (COPY on PostgreSQL), by two workers at once."""
+    import threading
+
+    from recommender.experiments.exposures import ExposureLog, ServedList, ShownVacancy
+
+    engine, _control, treatment = world
+    experiment_id = create_experiment(engine, "buffered", [treatment])
+    start_experiment(engine, experiment_id)
+    arm = get_experiment(engine, experiment_id).arms[0].id
+    with engine.connect() as connection:
+        vacancy_ids = connection.scalars(select(Vacancy.id).order_by(Vacancy.id).limit(30)).all()
+    moment = dt.datetime(2026, 12, 1, 8, 0)
+
+    def served(participant_id, ids, minutes):
+        return ServedList(experiment_id, arm, participant_id, moment + dt.timedelta(minutes=minutes),
+                          tuple(ShownVacancy(v, position, True, None) for position, v in enumerate(ids, start=1)))
+
+    log = ExposureLog(flush_seconds=3600)  # buffered: nothing is written until flush
+    log.add(engine, served(1, vacancy_ids[:5], 0))
+    log.add(engine, served(1, vacancy_ids[3:8], 1))  # a reload with two vacancies shown again at other places
+    assert log.flush(engine) == 8
+    log.add(engine, served(1, vacancy_ids[:10], 2))  # the next second: five new, five already there
+    log.add(engine, served(2, vacancy_ids[:3], 2))
+    log.flush(engine)
+    workers = [ExposureLog(flush_seconds=3600) for _ in range(2)]  # two workers showing overlapping lists
+    for number, worker in enumerate(workers):
+        for participant_id in range(3, 13):
+            worker.add(engine, served(participant_id, vacancy_ids[number * 5: number * 5 + 20], 3 + number))
+    threads = [threading.Thread(target=worker.flush, args=(engine,)) for worker in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with engine.connect() as connection:
+        rows = connection.execute(select(ExperimentExposure.participant_id, ExperimentExposure.vacancy_id,
+                                         ExperimentExposure.position, ExperimentExposure.shown_at)).all()
+        assigned = connection.execute(select(ExperimentAssignment.participant_id, ExperimentAssignment.assigned_at)).all()
+    shown = {(p, v): (position, at) for p, v, position, at in rows}
+    assert len(shown) == len(rows)  # never twice
+    first = {vacancy_ids[i]: i + 1 for i in range(5)} | {vacancy_ids[i]: i - 2 for i in range(5, 8)}
+    assert {v: position for (p, v), (position, _) in shown.items() if p == 1} == first | {
+        vacancy_ids[i]: i + 1 for i in range(8, 10)}
+    assert shown[1, vacancy_ids[4]] == (5, moment)  # the first showing, not the reload's place 2 a minute later
+    assert {(v, position) for (p, v), (position, _) in shown.items() if p == 2} == {(vacancy_ids[i], i + 1) for i in range(3)}
+    for participant_id in range(3, 13):  # each worker's rows landed once; the vacancies both showed kept one of them
+        mine = {v for (p, v) in shown if p == participant_id}
+        assert mine == set(vacancy_ids[:25])
+    assert dict(assigned)[1] == moment and len(assigned) == 12
 
 
 def test_feedback_counts_for_the_arm_that_showed_it_once(world):
