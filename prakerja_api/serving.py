@@ -47,7 +47,8 @@ class BackgroundModelCache(ModelCache):
         one out of full collections (:func:`prakerja_api.heap.settle_heap`; a
         worker process's setting: it collects the whole process's heap).
     ttl_seconds
-        Reload at least this often even when nothing changed (vacancies expire).
+        Judge the vacancies active again at least this often even when nothing
+        changed (vacancies expire and open as time passes; the table is not read again).
     """
 
     def __init__(self, check_seconds: float = 2.0, ttl_seconds: float = 300.0, settle: bool = False) -> None:
@@ -98,14 +99,19 @@ class BackgroundModelCache(ModelCache):
         try:
             key = (promoted_run_key(engine), catalogue_version(engine))
             current = self._state
-            stale = current is None or current.key != key or time.monotonic() - current.loaded_at >= self.ttl_seconds
-            del current  # no reference of this thread's keeps the old state alive through the collection below
-            if stale:
+            changed = current is None or current.key != key
+            aged = not changed and time.monotonic() - current.loaded_at >= self.ttl_seconds
+            if changed or aged:
                 started = time.perf_counter()
-                self._state = self._load(engine, key)
+                # only time passed: judge the same vacancies active again; else load the new run or catalogue
+                self._state = self._reopen(engine, current) if aged else self._load(engine, key)
+                del current  # no reference of this thread's keeps the old state alive through the collection below
                 if self.settle:
                     settle_heap()  # the old state collected once, the new one kept out of later full collections
-                log.info("serving model run %s (loaded in %.1fs)", key[0], time.perf_counter() - started)
+                log.info("serving model run %s (%s in %.1fs)", key[0], "active vacancies judged again" if aged else "loaded",
+                         time.perf_counter() - started)
+            else:
+                del current
             self.last_error = None
         except Exception as exc:  # keep serving the old state; say why in the log and /readyz
             self.last_error = f"{type(exc).__name__}: {exc}"

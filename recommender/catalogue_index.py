@@ -11,6 +11,8 @@ participant's user side and scores the candidates: O(candidates x features).
 
 from __future__ import annotations
 
+import copy
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,14 +134,32 @@ class CatalogueIndex:
         self.display = display
         self.skills = skills  # slug -> (skill id, name)
         self.item_side: Any = model.catalogue_side(catalogue)
+        self._connections: ConnectionIndex | None = None
+        self._row_of: dict[int, int] | None = None
+        self._index_active()
+
+    def _index_active(self) -> None:
+        """What is kept of the active vacancies: their contiguous item side, reach masks and connection index."""
         self.active_rows = np.flatnonzero(self.items.active)
         self.active_side: Any = self.item_side.take(self.active_rows)
         self.active_places = PlaceColumns(self.items, self.active_rows, remember=True)  # reach masks per home place
         # which vacancies connect to a participant (a commuting reach may widen for them): the active ones, kept
-        self.active_connections = ConnectionIndex(catalogue.item_features.rows(self.active_rows))
+        self.active_connections = ConnectionIndex(self.catalogue.item_features.rows(self.active_rows))
         self._all_active = np.arange(len(self.active_rows))
-        self._connections: ConnectionIndex | None = None
-        self._row_of: dict[int, int] | None = None
+
+    def reopened(self, catalogue: Dataset) -> "CatalogueIndex":
+        """This index over ``catalogue``: the same vacancies and features, only which are active changed.
+
+        The model's item side, display fields, skills and lookups are shared;
+        the active side, reach masks and connection index are made again.
+        """
+        if catalogue.item_features is not self.catalogue.item_features:
+            raise ValueError("a reopened index needs the same catalogue features")
+        index = copy.copy(self)
+        index.catalogue = catalogue
+        index.items = ItemArrays.of(catalogue.item_attributes)
+        index._index_active()
+        return index
 
     def item_rows(self, vacancy_ids) -> np.ndarray:
         """Sorted catalogue rows of the known ``vacancy_ids`` (unknown ones are left out)."""

@@ -352,11 +352,17 @@ def _as_date(moment) -> dt.date:
 
 @dataclass
 class ItemPart:
-    """Vacancies' id map, long feature frame and attributes."""
+    """Vacancies' id map, long feature frame and attributes.
+
+    ``opening``: per vacancy the columns :func:`open_at` judges (status,
+    first_seen, expires_at, last_seen), so "active" can be judged again at a
+    later moment without reading the table (:meth:`recommender.serving_state.Catalogue.reopened`).
+    """
 
     id_map: IdMap
     features: pd.DataFrame
     attributes: pd.DataFrame
+    opening: pd.DataFrame | None = None
 
 
 def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
@@ -431,7 +437,8 @@ def load_vacancies(engine: Engine, *, now=None, vacancy_ids=None) -> ItemPart:
     if not skills.empty:
         weight = np.where(skills["required"].astype(bool), 1.0, OPTIONAL_SKILL_WEIGHT)
         parts.append(_long(skills["vacancy_id"], "skill=" + skills["slug"], weight))
-    return ItemPart(id_map, pd.concat(parts, ignore_index=True), attributes)
+    opening = jobs[["status", "first_seen", "expires_at", "last_seen"]].reset_index(drop=True)
+    return ItemPart(id_map, pd.concat(parts, ignore_index=True), attributes, opening)
 
 
 def _prepared_long(ids, codes) -> tuple[list, list, list]:

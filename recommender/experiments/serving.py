@@ -34,7 +34,7 @@ from recommender.filters import ItemFilters
 from recommender.participant_list import NO_FILTERS, MatchList, current_state, rank_participant, read_for_list
 from recommender.participant_reads import ParticipantRows
 from recommender.registry import load_run
-from recommender.serving_state import ModelCache, ServingState, serving_state
+from recommender.serving_state import ModelCache, ServingState, reopened_state, serving_state
 
 log = logging.getLogger("prakerja.experiments")
 
@@ -76,17 +76,22 @@ def load_snapshot(engine: Engine, base: ServingState, previous: ExperimentSnapsh
     States of ``previous`` are kept when the experiments and the catalogue are unchanged.
     """
     experiments = tuple(running_experiments(engine))
+    version = state_version(base)
     if not experiments:
-        return ExperimentSnapshot(base_key=base.key)
+        return ExperimentSnapshot(base_key=version)
     with session_factory(engine)() as session:
         secret = stored_secret(session) or b""
-    reusable = previous is not None and previous.base_key == base.key
+    reusable = previous is not None and previous.base_key == version
+    # the same run and table, judged at another moment: the arms' states are judged again too, not loaded
+    reopenable = previous is not None and previous.base_key is not None and previous.base_key[0] == base.key
     states: dict[int, ServingState] = {}
     for run_id in {arm.run_id for e in experiments for arm in e.arms}:
         if run_id == base.run_id:
             states[run_id] = base
         elif reusable and run_id in previous.states:
             states[run_id] = previous.states[run_id]
+        elif reopenable and run_id in previous.states:
+            states[run_id] = reopened_state(previous.states[run_id], catalogue=base.catalogue)
         else:
             loaded = load_run(engine, run_id)
             loaded.check_compatible(base.catalogue.dataset())
@@ -96,7 +101,12 @@ def load_snapshot(engine: Engine, base: ServingState, previous: ExperimentSnapsh
         if e.segment_wave is not None:
             kept = previous.wave_members.get(e.id) if previous is not None else None
             waves[e.id] = kept if kept is not None else _wave_members(engine, e.segment_wave)
-    return ExperimentSnapshot(experiments, secret, waves, states, base.key)
+    return ExperimentSnapshot(experiments, secret, waves, states, version)
+
+
+def state_version(state: ServingState) -> tuple:
+    """What an arm's state must match the promoted one in: the run and table (its key) and the moment it is judged at."""
+    return (state.key, state.catalogue.now)
 
 
 class ExperimentServing:
@@ -147,10 +157,10 @@ class ExperimentServing:
         snapshot = self._snapshot
         now = time.monotonic()
         if snapshot is None or not self.background:
-            if snapshot is None or now - self._checked_at >= self.check_seconds or snapshot.base_key != base.key:
+            if snapshot is None or now - self._checked_at >= self.check_seconds or snapshot.base_key != state_version(base):
                 return self.refresh(engine, base)
             return snapshot
-        if (now - self._checked_at >= self.check_seconds or snapshot.base_key != base.key) and not self._checking:
+        if (now - self._checked_at >= self.check_seconds or snapshot.base_key != state_version(base)) and not self._checking:
             with self._lock:
                 if not self._checking:
                     self._checking = True

@@ -37,16 +37,24 @@ def test_a_settling_worker_freezes_what_it_loaded_at_startup_and_still_answers(s
         assert answer.status_code == 200 and len(answer.json()["recommendations"]) == 5
 
 
-def test_a_reload_collects_the_old_state_and_freezes_the_new_one(service_world, thawed):
-    cache = BackgroundModelCache(check_seconds=3600, ttl_seconds=0.0, settle=True)  # every check reloads
+@pytest.mark.parametrize("change", ["promoted run or table", "time only"])
+def test_a_reload_collects_the_old_state_and_freezes_the_new_one(service_world, thawed, change):
+    """A new run or catalogue loads a new state; time alone reopens the old one (sharing its item side and display)."""
+    cache = BackgroundModelCache(check_seconds=3600, ttl_seconds=0.0 if change == "time only" else 3600, settle=True)
     first = cache.warm(service_world.engine)
+    if change != "time only":
+        first.key = ("another run",)  # what the check compares with the database's
     settle_heap()
     frozen = not in_collections(first.index.display)  # a plain bool: an assert's rewriting would keep the state alive
     assert frozen
     old = weakref.ref(first.index)
-    first.index.display.loop = first.index  # a reference cycle: only the collector frees it, and only if unfrozen
+    display = first.index.display
+    # a reference cycle through a part the next state does not share: only the collector frees it, and only if unfrozen
+    first.index.active_places.loop = first.index
     del first
     cache._refresh(service_world.engine)  # what the background check thread runs
     assert cache.last_error is None
     assert old() is None, "the replaced state was collected although it was frozen and cyclic"
-    assert not in_collections(cache.state.index.display), "the new state is frozen in its turn"
+    assert (cache.state.index.display is display) == (change == "time only")
+    del display
+    assert not in_collections(cache.state.index.active_places), "the new state is frozen in its turn"
