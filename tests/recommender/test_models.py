@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prakerja.columns import Columns
 from prakerja.errors import UserError
@@ -290,3 +292,21 @@ def test_lightfm_pickled_before_the_new_parameters_still_loads_and_scores(datase
     restored = pickle.loads(pickle.dumps(old))
     assert restored.get_params()["train_items"] == "all" and restored.get_params()["align_shared"] == 0.0
     np.testing.assert_allclose(restored.score(dataset, [0, 1]), model.score(dataset, [0, 1]), rtol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.floats(0.0, 0.4), st.integers(1, 60))
+def test_content_scores_one_user_feature_by_feature_as_the_batch_does_row_by_row(seed, density, n_items):
+    """A served list's content scores (one user: items that share the user's features) equal the batch's row sums."""
+    from recommender.models.content import ContentSide
+
+    items = sp.random(n_items, 40, density=0.15, format="csr", dtype=np.float32, random_state=seed)
+    users = sp.random(2, 40, density=density, format="csr", dtype=np.float32, random_state=seed + 1)
+    model = ContentSimilarity()
+    side = ContentSide(items)
+    batch = model._score_sides(ContentSide(users), side, None)  # two users: row by row
+    rows = np.arange(n_items)[::2]
+    one = model._score_sides(ContentSide(users[0]), side, rows)
+    assert one.shape == (1, len(rows)) and one.dtype == np.float32
+    assert np.allclose(one[0], batch[0, rows], rtol=1e-6, atol=1e-7)
+    assert np.allclose(model._score_sides(ContentSide(users[1]), side, None)[0], batch[1], rtol=1e-6, atol=1e-7)
