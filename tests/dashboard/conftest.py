@@ -9,6 +9,7 @@ page tests of a session.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,21 @@ def demo_db(demo_worlds, tmp_path_factory) -> DemoDatabase:
     plan = demo_account_plan(world.engine)
     participants = tuple(a.participant_id for a in plan if a.role == "participant")
     return DemoDatabase(url=world.url, data_dir=folder, participants=participants)
+
+
+@pytest.fixture(scope="session")
+def worked_world(request, tmp_path_factory):
+    """The demo world after a training, an ingest and an evaluation (tests.dashboard.worked_world), once per run.
+
+    Every pytest-xdist worker shares the run's temporary folder (the parent of its own); the first to ask builds
+    the world there and the others reuse it. Tests take a copy (``copy_worked_world``) before they write.
+    """
+    from tests.dashboard.worked_world import shared_worked_world
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    return shared_worked_world(lambda: request.getfixturevalue("demo_db"), root)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from dashboard.auth import create_account
 from dashboard.i18n import LANGUAGES, t
 from dashboard.navigation import ROLE_PAGES
 from prakerja.db import make_engine
-from tests.dashboard.worked_world import build_worked_world
+from tests.dashboard.worked_world import copy_worked_world
 
 pytestmark = pytest.mark.browser
 
@@ -62,9 +62,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db, tmp_path_factory):
-    """``prakerja dashboard`` on a worked world, with one fresh account per user of the test."""
-    world = build_worked_world(demo_db, tmp_path_factory.mktemp("browser-world"))
+def server(worked_world, tmp_path_factory):
+    """``prakerja dashboard`` on a copy of the worked world, with one fresh account per user of the test."""
+    world = copy_worked_world(worked_world, tmp_path_factory.mktemp("browser-world"))
     engine = make_engine(world.url)
     with engine.connect() as connection:
         busiest = connection.exec_driver_sql(

@@ -22,7 +22,7 @@ from dashboard.background import list_jobs
 from dashboard.i18n import LANGUAGES, t
 from dashboard.navigation import ROLE_PAGES
 from prakerja.db import make_engine
-from tests.dashboard.worked_world import ENV_KEYS, WorkedWorld, build_worked_world
+from tests.dashboard.worked_world import ENV_KEYS, WorkedWorld, copy_worked_world
 
 pytestmark = pytest.mark.slow  # a worked world (train, ingest, evaluate) first
 
@@ -34,8 +34,8 @@ ENGLISH_PLACEHOLDERS = ("Choose an option", "Choose options", "Press Enter", "No
 
 
 @pytest.fixture(scope="module")
-def worked_world(demo_db, tmp_path_factory) -> WorkedWorld:
-    world = build_worked_world(demo_db, tmp_path_factory.mktemp("worked-world"))
+def worked_copy(worked_world, tmp_path_factory) -> WorkedWorld:
+    world = copy_worked_world(worked_world, tmp_path_factory.mktemp("worked-world"))
     job = list_jobs(world.folder / "jobs", kind="evaluate")[0]
     assert {row["segment"] for row in job.result_json()["fairness"]} >= {"history", "gender"}
     progress = (job.folder / "progress.txt").read_text(encoding="utf-8")
@@ -47,10 +47,10 @@ def worked_world(demo_db, tmp_path_factory) -> WorkedWorld:
 
 
 @pytest.fixture
-def worked_env(worked_world, monkeypatch):
+def worked_env(worked_copy, monkeypatch):
     for key in ENV_KEYS:
-        monkeypatch.setenv(key, worked_world.env[key])
-    return worked_world
+        monkeypatch.setenv(key, worked_copy.env[key])
+    return worked_copy
 
 
 def _texts(at: AppTest) -> list[str]:

@@ -2,12 +2,17 @@
 
 Shared by the page tests and the browser test: a fresh world hid the crashes
 that real use produces (an evaluation's "history" segment, evaluation runs on
-the model page, quarantine reasons, job logs).
+the model page, quarantine reasons, job logs). It is built once per test run
+(:func:`shared_worked_world`, under a lock that every pytest-xdist worker
+takes), and each module works on a copy of its own (:func:`copy_worked_world`).
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -68,3 +73,38 @@ def build_worked_world(demo_db, folder: Path) -> WorkedWorld:
         job = list_jobs(kind="evaluate")[0]
     assert job.state == FINISHED, job.progress_lines
     return WorkedWorld(url=url, folder=folder, env=env, participants=tuple(demo_db.participants))
+
+
+def shared_worked_world(demo_db, root: Path) -> WorkedWorld:
+    """The worked world of the whole run in ``root/worked-world``: built by the first process that asks, reused by the rest.
+
+    ``root`` is the run's temporary folder that every pytest-xdist worker shares;
+    ``demo_db`` is called (and the demo world built) only by the process that builds.
+    """
+    folder = root / "worked-world"
+    record = folder / "world.json"
+    with open(root / "worked-world.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when the build fails
+        if not record.exists():
+            if folder.exists():  # a build that failed half-way: start again
+                shutil.rmtree(folder)
+            folder.mkdir()
+            world = build_worked_world(demo_db(), folder)
+            saved = {"url": world.url, "env": {key: world.env[key] for key in ENV_KEYS}, "participants": list(world.participants)}
+            record.write_text(json.dumps(saved), encoding="utf-8")
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    return WorkedWorld(url=saved["url"], folder=folder, env={**os.environ, **saved["env"]}, participants=tuple(saved["participants"]))
+
+
+def copy_worked_world(world: WorkedWorld, folder: Path) -> WorkedWorld:
+    """A private copy of ``world`` in ``folder`` (database, job folders, model files) for tests that write to it.
+
+    The copied database still names the original's model files, which stay in place and are only read.
+    """
+    shutil.copytree(world.folder, folder, ignore=shutil.ignore_patterns("worked.db*", "world.json"), dirs_exist_ok=True)
+    target = folder / "worked.db"
+    with sqlite3.connect(world.url.removeprefix("sqlite:///")) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    url = f"sqlite:///{target}"
+    env = {**os.environ, "DATABASE_URL": url, "PRAKERJA_DATA_DIR": str(folder), "PRAKERJA_ARTIFACT_DIR": str(folder / "models")}
+    return WorkedWorld(url=url, folder=folder, env=env, participants=world.participants)
