@@ -97,10 +97,12 @@ def db_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def engine(db_url):
-    """An engine on a fresh, fully migrated database (both backends)."""
+def engine(db_url, migrated_templates):
+    """An engine on a fresh, fully migrated database (both backends; on SQLite a copy of a file migrated once per process)."""
+    copied = migrated_templates.copy_to(db_url)
     engine = make_engine(db_url)
-    upgrade(engine)
+    if not copied:
+        upgrade(engine)
     yield engine
     engine.dispose()
 
@@ -112,11 +114,23 @@ def pytest_collection_modifyitems(config, items) -> None:
     ``make test`` hands whole files to two workers (``--dist loadfile``) in
     collection order; a slow file collected last (the wheel install) would run
     alone at the end while the other worker idles. Longest first balances the two.
+
+    The worked world (tests/dashboard/conftest.py) is built once per run: the
+    first file that uses it goes first, the others last among the slow files,
+    so that the world is ready when they start and no worker waits for it.
     """
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
     heavy = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow") or item.get_closest_marker("browser")}
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)  # stable: order within each part unchanged
+    worked = list(dict.fromkeys(item.nodeid.split("::")[0] for item in items if "worked_world" in item.fixturenames))
+
+    def order(item) -> int:
+        file = item.nodeid.split("::")[0]
+        if file not in heavy:
+            return 3
+        return 2 if file in worked[1:] else 0 if file in worked[:1] else 1
+
+    items.sort(key=order)  # stable: order within each part unchanged
 
 
 @pytest.fixture(autouse=True)

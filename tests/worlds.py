@@ -10,7 +10,9 @@ tests/conftest.py:
   seed, and :meth:`DemoWorlds.model` fits a model on it once per parameters.
   Tests only read these worlds; a test that writes copies or builds its own;
 * ``artifact_dir`` (session): model artifacts in a temporary folder, the
-  environment restored by pytest's MonkeyPatch at the end.
+  environment restored by pytest's MonkeyPatch at the end;
+* ``migrated_templates`` (session): :class:`MigratedTemplates`, a SQLite file
+  migrated to head once, copied for every test's ``engine`` on SQLite.
 
 Sizes are shared on purpose: :data:`SMALL` for page, path and service checks,
 :data:`MEDIUM` where a model must learn real signal.
@@ -19,6 +21,8 @@ Sizes are shared on purpose: :data:`SMALL` for page, path and service checks,
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +66,30 @@ def private_database(backend: str, folder: Path, prefix: str = "prakerja_t") -> 
     return admin_url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def copied_database(url: str, folder: Path, prefix: str = "prakerja_t") -> tuple[str, callable]:
+    """(URL, drop) of a new database holding a copy of the one at ``url``, which no one may be connected to.
+
+    SQLite: an online backup into a new file; PostgreSQL: ``CREATE DATABASE ... TEMPLATE``.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        copy_url, drop = private_database("sqlite", folder, prefix)
+        with sqlite3.connect(parsed.database) as source, sqlite3.connect(make_url(copy_url).database) as copy:
+            source.backup(copy)
+        return copy_url, drop
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return parsed.set(database=name).render_as_string(hide_password=False), drop
+
+
 def emptied(url: str) -> str:
     """``url`` of a PostgreSQL database after dropping everything in it (a fresh public schema)."""
     engine = create_engine(url)
@@ -70,6 +98,39 @@ def emptied(url: str) -> str:
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+class MigratedTemplates:
+    """A SQLite file migrated to head once per process; :meth:`copy_to` gives a test's SQLite database a copy of it.
+
+    A copy is what running every migration on an empty file gives (the template's engine is closed first, so its
+    WAL is folded in), without running them again for every test. PostgreSQL databases are migrated in place:
+    ``CREATE DATABASE ... TEMPLATE`` measured no faster there (a new database starts with cold caches).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._sqlite: Path | None = None
+
+    def copy_to(self, url: str) -> bool:
+        """Make the SQLite database at ``url`` a fresh copy of the template; False (nothing done) for other backends."""
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return False
+        if self._sqlite is None:
+            self._sqlite = self.folder / "head.db"
+            engine = make_engine(f"sqlite:///{self._sqlite}")
+            upgrade(engine)
+            engine.dispose()
+            assert not Path(f"{self._sqlite}-wal").exists()
+        shutil.copyfile(self._sqlite, parsed.database)
+        return True
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory):
+    """The session's :class:`MigratedTemplates`."""
+    return MigratedTemplates(tmp_path_factory.mktemp("migrated"))
 
 
 @dataclass

@@ -31,25 +31,36 @@ from recommender.features import load_dataset
 from recommender.models import make_model
 from recommender.registry import promoted_run_id, record_run
 from recommender.serving_state import ModelCache
-from tests.worlds import private_database
+from tests.worlds import copied_database, private_database
 
-pytestmark = pytest.mark.slow  # a demo world and two fitted models per test
+pytestmark = pytest.mark.slow  # a demo world and two fitted models per module and database, copied for each test
 
 PARTICIPANTS, SEED = 300, 23
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def world(request, tmp_path, artifact_dir):
-    """(engine, control run, treatment run) on a fresh demo world."""
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def built_world(request, tmp_path_factory, artifact_dir):
+    """(URL, control run, treatment run) of a demo world built once per module and backend; tests take copies."""
     from prakerja.bootstrap import initialise
 
-    url, drop = private_database(request.param, tmp_path, "prakerja_exp")
+    url, drop = private_database(request.param, tmp_path_factory.mktemp("experiment-world"), "prakerja_exp")
     engine = make_engine(url)
     upgrade(engine)
     initialise(engine, demo=True, participants=PARTICIPANTS, seed=SEED)
     dataset = load_dataset(engine)
     control = record_run(engine, make_model("content").fit(dataset), dataset, promote=True)
     treatment = record_run(engine, make_model("random").fit(dataset), dataset)
+    engine.dispose()  # a copy needs the original closed
+    yield url, control, treatment
+    drop()
+
+
+@pytest.fixture
+def world(built_world, tmp_path):
+    """(engine, control run, treatment run) on a fresh copy of the module's demo world (the model files are shared, read only)."""
+    template, control, treatment = built_world
+    url, drop = copied_database(template, tmp_path, "prakerja_exp")
+    engine = make_engine(url)
     yield engine, control, treatment
     engine.dispose()
     drop()
