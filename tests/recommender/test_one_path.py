@@ -139,12 +139,12 @@ def test_per_request_reads_keep_psycopgs_prepared_statements(shared_world):
     single = make_engine(engine.url.render_as_string(hide_password=False), pool_size=1)
     single.pool._max_overflow = 0  # every use takes the one pooled connection
     try:
-        for _ in range(7):  # psycopg prepares a statement on its 5th execution
+        for _ in range(7):  # the read's one statement is prepared at once (others on their 5th execution)
             read_participant(single, 1)
         with single.connect() as connection:
             prepared = connection.connection.driver_connection._prepared
             names = dict(prepared._names)
-        assert len(names) >= 4
+        assert any(b"json_agg" in key[0] for key in names), "the participant read is prepared"
         for _ in range(3):
             promoted_run_key(single)
             catalogue_version(single)
