@@ -328,3 +328,45 @@ def bootstrap_interval(
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(means, [tail, 100 - tail])
     return float(values.mean()), float(low), float(high)
+
+
+def top_k_stable(scores: np.ndarray, k: int) -> np.ndarray:
+    """Per row, the columns of the ``k`` largest scores, best first, ties by column: ``argsort(-scores, stable)[:, :k]``.
+
+    Without sorting whole rows: a partition picks k columns, which are the
+    stable answer's whenever every column at the k-th value was picked; only
+    rows where a tie crosses the cut (rare with real-valued scores) are sorted
+    whole, as are inputs holding NaN.
+    """
+    scores = np.asarray(scores)
+    n_rows, n_columns = scores.shape
+    k = min(int(k), n_columns)
+    if k == n_columns or k == 0 or np.isnan(scores).any():
+        return np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    negated = -scores
+    picked = np.argpartition(negated, k - 1, axis=1)[:, :k]
+    values = np.take_along_axis(negated, picked, axis=1)
+    kth = values.max(axis=1, keepdims=True)
+    crossing = (negated == kth).sum(axis=1) != (values == kth).sum(axis=1)
+    top = np.take_along_axis(picked, np.lexsort((picked, values), axis=1), axis=1)  # by score, then by column
+    if crossing.any():
+        top[crossing] = np.argsort(negated[crossing], axis=1, kind="stable")[:, :k]
+    return top
+
+
+def mean_ndcg_at(scores: np.ndarray, truth: np.ndarray, k: int) -> float:
+    """Mean NDCG@k (gain 1, discount 1/log2(rank + 1)) over the rows of ``truth`` with any relevant column.
+
+    ``scores`` and ``truth`` are (users x items); a row's list is its top k
+    by :func:`top_k_stable` (ties by column). Models tune their settings on it.
+    """
+    has = truth.any(axis=1)
+    if not has.any():
+        return 0.0
+    scores, truth = scores[has], truth[has]
+    top = top_k_stable(scores, k)
+    kk = top.shape[1]
+    discounts = 1.0 / np.log2(np.arange(2, kk + 2))
+    dcg = (np.take_along_axis(truth, top, axis=1) * discounts).sum(axis=1)
+    ideal = np.cumsum(discounts)[np.minimum(truth.sum(axis=1), kk) - 1]
+    return float(np.mean(dcg / ideal))

@@ -43,6 +43,7 @@ from recommender.base import Recommender
 from recommender.dataset import Dataset, Entities, IdMap
 from recommender.feature_space import FeatureSpace
 from recommender.filters import haversine_km
+from recommender.metrics import mean_ndcg_at
 from recommender.models.blend import Blend
 from recommender.models.content import ContentSimilarity
 from recommender.models.lightfm_hybrid import LightFMHybrid
@@ -178,7 +179,7 @@ class Grounded(Recommender):
             lower = np.where(connected | (applicants >= threshold), 0.0, LOWER_TIER) if self.connection_rule else 0.0
             for factor in factors:
                 ranked = np.where(seen, -np.inf, base + factor * spread * distance - lower)
-                scores[(factor, threshold)] = _ndcg_at(ranked, truth, 10)
+                scores[(factor, threshold)] = mean_ndcg_at(ranked, truth, 10)
         factor, threshold = max(scores, key=lambda key: (round(scores[key], 4), -key[0], -key[1]))
         table = {f"{f:g}|{t}": value for (f, t), value in scores.items()}
         return factor * spread, int(threshold), {"distance_factor": factor, "evidence_applicants": int(threshold), "spread": spread,
@@ -319,17 +320,3 @@ def _relevance(late: pd.DataFrame, users: np.ndarray, item_ids: np.ndarray) -> n
     truth = np.zeros((len(users), len(item_ids)), dtype=bool)
     truth[u[keep].astype(np.int64), i[keep].astype(np.int64)] = True
     return truth
-
-
-def _ndcg_at(scores: np.ndarray, truth: np.ndarray, k: int) -> float:
-    """Mean NDCG@k over the rows with any relevant item (gain 1, discount 1/log2(rank + 1))."""
-    has = truth.any(axis=1)
-    if not has.any():
-        return 0.0
-    scores, truth = scores[has], truth[has]
-    kk = min(k, scores.shape[1])
-    top = np.argsort(-scores, axis=1, kind="stable")[:, :kk]
-    discounts = 1.0 / np.log2(np.arange(2, kk + 2))
-    dcg = (np.take_along_axis(truth, top, axis=1) * discounts).sum(axis=1)
-    ideal = np.cumsum(discounts)[np.minimum(truth.sum(axis=1), kk) - 1]
-    return float(np.mean(dcg / ideal))

@@ -38,6 +38,7 @@ from recommender.base import Recommender
 from recommender.dataset import Dataset, Entities
 from recommender.dataset import feature_family as family
 from recommender.feature_space import KeptFeatureSpace
+from recommender.metrics import mean_ndcg_at
 
 #: Family weights tried by the coordinate ascent (starting from 1 for every family).
 FAMILY_GRID = (0.0, 0.5, 1.0, 2.0, 4.0)
@@ -272,7 +273,7 @@ class _Window:
         prior = popularity * self.recent[self.items] - staleness * self.stale[self.items]
         scores = (profile @ item_rows[self.items].T).toarray() + prior[None, :]
         scores[self.seen] = -np.inf
-        return _ndcg_at(scores, self.truth, 10)
+        return mean_ndcg_at(scores, self.truth, 10)
 
 
 def _windows(dataset: Dataset, count: int) -> list[_Window]:
@@ -306,18 +307,3 @@ def _windows(dataset: Dataset, count: int) -> list[_Window]:
         windows.append(_Window(dataset, history, _recent_popularity(dataset, before), _staleness(dataset, before),
                                users, items, truth, seen))
     return windows
-
-
-def _ndcg_at(scores: np.ndarray, truth: np.ndarray, k: int) -> float:
-    """Mean NDCG@k over the rows with any relevant item."""
-    has = truth.any(axis=1)
-    if not has.any():
-        return 0.0
-    scores, truth = scores[has], truth[has]
-    kk = min(k, scores.shape[1])
-    top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-    top = np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable"), axis=1)
-    discounts = 1.0 / np.log2(np.arange(2, kk + 2))
-    dcg = (np.take_along_axis(truth, top, axis=1) * discounts).sum(axis=1)
-    ideal = np.cumsum(discounts)[np.minimum(truth.sum(axis=1), kk) - 1]
-    return float(np.mean(dcg / ideal))

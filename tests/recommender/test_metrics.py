@@ -222,3 +222,20 @@ def test_bootstrap_interval_brackets_the_mean_and_pairs_differences():
     # a paired difference of a constant shift has no spread at all
     assert bootstrap_interval(a + 0.1, a) == pytest.approx((0.1, 0.1, 0.1))
     assert all(math.isnan(x) for x in bootstrap_interval(np.array([])))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 40), st.integers(1, 45), st.sampled_from(["float32", "float64"]))
+def test_top_k_stable_is_the_head_of_a_stable_sort(seed, rows, columns, k, dtype):
+    """Ties (few distinct values), infinities and NaN included: the same columns in the same order as a full stable sort."""
+    from recommender.metrics import top_k_stable
+
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 4, size=(rows, columns)).astype(dtype)
+    for value, share in ((np.nan, 0.1 * (seed % 2)), (-np.inf, 0.1), (np.inf, 0.05)):
+        scores[rng.random((rows, columns)) < share] = value
+    expected = np.argsort(-scores, axis=1, kind="stable")[:, :min(k, columns)]
+    assert np.array_equal(top_k_stable(scores, k), expected)
+    real = rng.standard_normal((rows, columns)).astype(dtype)  # the partition path, ties crossing the cut or not
+    real[:, : columns // 3] = 0.5
+    assert np.array_equal(top_k_stable(real, k), np.argsort(-real, axis=1, kind="stable")[:, :min(k, columns)])

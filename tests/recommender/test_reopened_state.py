@@ -14,7 +14,7 @@ import pytest
 
 from prakerja.clock import utc_now
 from recommender.experiments.serving import load_snapshot, state_version
-from recommender.participant_list import match_participant, rank_participant, read_for_list
+from recommender.participant_list import rank_participant, read_for_list
 from recommender.filters import ItemFilters
 from recommender.serving_state import ModelCache, load_catalogue, reopened_state, serving_state
 from tests.worlds import SMALL
