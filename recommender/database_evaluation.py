@@ -58,7 +58,7 @@ def participant_segments(engine, at: pd.Timestamp) -> pd.DataFrame:
         .join(Province, Province.code == Regency.province_code)
     )
     with engine.connect() as connection:
-        rows = pd.DataFrame(connection.execute(query).fetchall(), columns=["id", "province", "urban", "gender", "disability", "birth_year"])
+        rows = pd.DataFrame(list(map(tuple, connection.execute(query).fetchall())), columns=["id", "province", "urban", "gender", "disability", "birth_year"])
     return pd.DataFrame(
         {
             "province": rows["province"].to_numpy(),
@@ -126,7 +126,7 @@ def database_wave_split(engine, test_waves: int = 1) -> EvaluationSplit:
     if dataset.interactions.empty:
         raise UserError("the database holds no interactions to evaluate on; load some first (e.g. `prakerja init --demo`)")
     with engine.connect() as connection:
-        waves = pd.DataFrame(connection.execute(select(Participant.id, Participant.wave)).fetchall(), columns=["id", "wave"])
+        waves = pd.DataFrame(list(map(tuple, connection.execute(select(Participant.id, Participant.wave)).fetchall())), columns=["id", "wave"])
     latest = pd.Timestamp(dataset.interactions[Columns.Datetime].max())
     split = wave_split(
         dataset,

