@@ -1,7 +1,7 @@
 """Participant reads that wait at the same moment go to the database together.
 
 Under load many requests of one worker wait for their participant's read at
-once. Each read is four small statements; PostgreSQL and psycopg spend most
+once. Each read is four small queries; PostgreSQL and psycopg spend most
 of a read on the per-statement and per-round-trip work, not on the rows. So
 reads are not sent one by one: a request queues its participant, and
 whenever a read slot is free every participant queued by then is read in

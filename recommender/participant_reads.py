@@ -1,4 +1,4 @@
-"""One participant read for serving: four small queries on one connection, turned into the feature row.
+"""One participant read for serving: four small queries in one statement, turned into the feature row.
 
 The statements are those the batch loader runs
 (:func:`recommender.features.load_participants`), and the rows become
@@ -83,11 +83,11 @@ async def read_participant_async(pool, engine: Engine, participant_id: int, excl
 
 
 async def read_participants_async(pool, engine: Engine, participant_ids, exclude_kinds=("applied", "dismissed")) -> list[ParticipantRows | None]:
-    """:func:`read_participant_async` of several participants in the same four statements and one round trip.
+    """:func:`read_participant_async` of several participants in one statement and one round trip.
 
     The service gathers the reads that wait at the same moment into one call
-    (:mod:`prakerja_api.read_batching`): the database then runs four
-    statements for all of them instead of four each. Each participant's rows
+    (:mod:`prakerja_api.read_batching`): the database then runs the four
+    queries once for all of them instead of once each. Each participant's rows
     are those a read of that participant alone gives, in the same order.
     """
     ids = list(dict.fromkeys(int(pid) for pid in participant_ids))  # a participant asked twice is read once
