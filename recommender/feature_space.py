@@ -114,13 +114,18 @@ class FeatureSpace:
 
 
 class KeptFeatureSpace:
-    """A model mixin: the :class:`FeatureSpace` of its fitted ``feature_names_``, made once and never pickled."""
+    """A model mixin: the :class:`FeatureSpace` of its fitted names, made once and never pickled.
+
+    ``space_names``: the fitted attribute holding the names (``feature_names_`` unless a model says otherwise).
+    """
+
+    space_names = "feature_names_"
 
     def space(self) -> FeatureSpace:
         """The shared feature space of the fitted model."""
         space = self.__dict__.get("_space")
         if space is None:
-            space = self.__dict__["_space"] = FeatureSpace(self.feature_names_)
+            space = self.__dict__["_space"] = FeatureSpace(getattr(self, self.space_names))
         return space
 
     def __getstate__(self) -> dict:

@@ -41,7 +41,7 @@ from recommender.attributes import ItemAttr, UserAttr
 from recommender.connection import connection_names, held_names
 from recommender.base import Recommender
 from recommender.dataset import Dataset, Entities, IdMap
-from recommender.feature_space import FeatureSpace
+from recommender.feature_space import KeptFeatureSpace
 from recommender.filters import haversine_km
 from recommender.metrics import mean_ndcg_at
 from recommender.models.blend import Blend
@@ -71,7 +71,7 @@ VALIDATION_FRACTION = 0.2
 VALIDATION_USERS = 3000
 
 
-class Grounded(Recommender):
+class Grounded(KeptFeatureSpace, Recommender):
     """Any model's score with a fitted distance term and the connection rule (module docstring).
 
     Parameters
@@ -90,6 +90,7 @@ class Grounded(Recommender):
     """
 
     algorithm = "grounded"
+    space_names = "connection_names_"  # its feature space: the names that connect a participant and a vacancy
 
     def __init__(
         self,
@@ -186,18 +187,6 @@ class Grounded(Recommender):
                                                  "validation_ndcg@10": table}
 
     # ------------------------------------------------------------------ the sides
-
-    def space(self) -> FeatureSpace:
-        """The connection names as a feature space (made once, never pickled)."""
-        space = self.__dict__.get("_space")
-        if space is None:
-            space = self.__dict__["_space"] = FeatureSpace(self.connection_names_)
-        return space
-
-    def __getstate__(self) -> dict:
-        state = super().__getstate__()
-        state.pop("_space", None)
-        return state
 
     def _binary(self, entities: Entities) -> sp.csr_matrix:
         return held_names(self.space(), entities.features)
