@@ -98,20 +98,14 @@ class BackgroundModelCache(ModelCache):
     def _refresh(self, engine: Engine) -> None:
         try:
             key = (promoted_run_key(engine), catalogue_version(engine))
-            current = self._state
-            changed = current is None or current.key != key
-            aged = not changed and time.monotonic() - current.loaded_at >= self.ttl_seconds
-            if changed or aged:
-                started = time.perf_counter()
-                # only time passed: judge the same vacancies active again; else load the new run or catalogue
-                self._state = self._reopen(engine, current) if aged else self._load(engine, key)
-                del current  # no reference of this thread's keeps the old state alive through the collection below
+            started = time.perf_counter()
+            # no reference of this thread's to the old state outlives the call, so the collection below frees it
+            renewed = self._renewed(engine, self._state, key)
+            if renewed is not None:
+                self._state, renewed = renewed, None
                 if self.settle:
                     settle_heap()  # the old state collected once, the new one kept out of later full collections
-                log.info("serving model run %s (%s in %.1fs)", key[0], "active vacancies judged again" if aged else "loaded",
-                         time.perf_counter() - started)
-            else:
-                del current
+                log.info("serving model run %s (renewed in %.1fs)", key[0], time.perf_counter() - started)
             self.last_error = None
         except Exception as exc:  # keep serving the old state; say why in the log and /readyz
             self.last_error = f"{type(exc).__name__}: {exc}"

@@ -12,7 +12,6 @@ participant's user side and scores the candidates: O(candidates x features).
 from __future__ import annotations
 
 import copy
-
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -5,8 +5,9 @@ model, its run id, the catalogue (every vacancy's features and attributes,
 judged active at its ``now``) and the :class:`~recommender.catalogue_index.CatalogueIndex`
 built from them. It reloads when the promoted run or the catalogue changes;
 when only time passed (``ttl_seconds``) it judges the same vacancies active
-again at the new moment without reading the table (:func:`reopened_state`). The participant's own side is read fresh on every
-call, so a training completed or a vacancy dismissed a second ago counts at once.
+again at the new moment without reading the table (:func:`reopened_state`).
+The participant's own side is read fresh on every call, so a training
+completed or a vacancy dismissed a second ago counts at once.
 
 Without a promoted run the documented fallback is the content model with the
 connection rule (it needs no interactions); such results carry ``model_run_id=None``.
@@ -27,10 +28,10 @@ from sqlalchemy import Engine, func, select
 from prakerja.columns import Columns
 from prakerja.db import reading
 from prakerja.models import Vacancy
+from recommender.attributes import ItemAttr
 from recommender.base import Recommender
 from recommender.catalogue_index import CatalogueIndex, load_display, load_skills
 from recommender.dataset import Dataset, Features, IdMap
-from recommender.attributes import ItemAttr
 from recommender.features import default_now, load_vacancies, open_at
 from recommender.models import Grounded
 from recommender.registry import load_run, promoted_run_key
@@ -151,21 +152,28 @@ class ModelCache:
         url = engine.url.render_as_string(hide_password=True)
         with self._lock:
             state = self._states.get(url)
-            if state is None or state.key != key:
-                state = self._states[url] = self._load(engine, key)
-            elif time.monotonic() - state.loaded_at >= self.ttl_seconds:
-                state = self._states[url] = self._reopen(engine, state)
+            renewed = self._renewed(engine, state, key)
+            if renewed is not None:
+                state = self._states[url] = renewed
             return state
 
     def clear(self) -> None:
         with self._lock:
             self._states.clear()
 
-    def _reopen(self, engine: Engine, state: ServingState) -> ServingState:
-        """Nothing changed but time: the same state judged active now (a full load when it cannot be)."""
-        if state.catalogue.opening is None:
-            return self._load(engine, state.key)
-        return reopened_state(state)
+    def _renewed(self, engine: Engine, state: ServingState | None, key: tuple) -> ServingState | None:
+        """The state to serve instead of ``state`` (None: keep it).
+
+        A new promoted run or catalogue (``key``) loads in full; when only
+        ``ttl_seconds`` passed, the same vacancies are judged active again
+        (:func:`reopened_state`; a full load when the catalogue cannot be).
+        """
+        if state is None or state.key != key or (state.catalogue.opening is None and self._aged(state)):
+            return self._load(engine, key)
+        return reopened_state(state) if self._aged(state) else None
+
+    def _aged(self, state: ServingState) -> bool:
+        return time.monotonic() - state.loaded_at >= self.ttl_seconds
 
     @staticmethod
     def _load(engine: Engine, key: tuple) -> ServingState:
