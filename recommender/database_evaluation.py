@@ -26,7 +26,7 @@ from recommender.dataset import Dataset
 from recommender.fairness import vacancy_wage
 from recommender.metrics import bootstrap_interval
 from recommender.splitters import TemporalSplitter
-from recommender.features import load_dataset
+from recommender.features import _read, load_dataset
 from recommender.evaluation import EvaluationReport, ModelResult, json_records, run_model
 from recommender.evaluation_split import EvaluationSplit, temporal_split, validation_split, wave_split
 
@@ -53,12 +53,12 @@ def participant_segments(engine, at: pd.Timestamp) -> pd.DataFrame:
     from prakerja.models import Participant, Province, Regency
 
     query = (
-        select(Participant.id, Province.name, Regency.urban, Participant.gender, Participant.disability, Participant.birth_year)
+        select(Participant.id, Province.name.label("province"), Regency.urban, Participant.gender, Participant.disability,
+               Participant.birth_year)
         .join(Regency, Regency.code == Participant.regency_code)
         .join(Province, Province.code == Regency.province_code)
     )
-    with engine.connect() as connection:
-        rows = pd.DataFrame(list(map(tuple, connection.execute(query).fetchall())), columns=["id", "province", "urban", "gender", "disability", "birth_year"])
+    rows = _read(engine, query)
     return pd.DataFrame(
         {
             "province": rows["province"].to_numpy(),
@@ -125,8 +125,7 @@ def database_wave_split(engine, test_waves: int = 1) -> EvaluationSplit:
     dataset = load_dataset(engine)
     if dataset.interactions.empty:
         raise UserError("the database holds no interactions to evaluate on; load some first (e.g. `prakerja init --demo`)")
-    with engine.connect() as connection:
-        waves = pd.DataFrame(list(map(tuple, connection.execute(select(Participant.id, Participant.wave)).fetchall())), columns=["id", "wave"])
+    waves = _read(engine, select(Participant.id, Participant.wave))
     latest = pd.Timestamp(dataset.interactions[Columns.Datetime].max())
     split = wave_split(
         dataset,
