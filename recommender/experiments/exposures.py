@@ -79,6 +79,9 @@ def _insert_skipping_duplicates(engine: Engine, table):
 
 ASSIGNMENT_COLUMNS = ("experiment_id", "participant_id", "arm_id", "assigned_at")
 EXPOSURE_COLUMNS = ("experiment_id", "arm_id", "participant_id", "vacancy_id", "position", "shown_at", "within_reach", "connected")
+#: Each table's unique key: one row per key is written, the first.
+ASSIGNMENT_KEY = ("experiment_id", "participant_id")
+EXPOSURE_KEY = ("experiment_id", "participant_id", "vacancy_id")
 
 
 def write_served(engine: Engine, served: list[ServedList]) -> int:
@@ -96,19 +99,19 @@ def write_served(engine: Engine, served: list[ServedList]) -> int:
     if not assignments:
         return 0
     with engine.begin() as connection:
-        for table, columns, rows in ((ExperimentAssignment.__table__, ASSIGNMENT_COLUMNS, assignments.values()),
-                                     (ExperimentExposure.__table__, EXPOSURE_COLUMNS, exposures.values())):
+        for table, columns, key, rows in ((ExperimentAssignment.__table__, ASSIGNMENT_COLUMNS, ASSIGNMENT_KEY, assignments.values()),
+                                          (ExperimentExposure.__table__, EXPOSURE_COLUMNS, EXPOSURE_KEY, exposures.values())):
             if not rows:
                 continue
             if connection.dialect.driver == "psycopg":
-                _copy_skipping_duplicates(connection.connection.driver_connection, table, columns, rows)
+                _copy_skipping_duplicates(connection.connection.driver_connection, table, columns, key, rows)
             else:
                 connection.execute(_insert_skipping_duplicates(engine, table), [dict(zip(columns, row)) for row in rows])
     return len(exposures)
 
 
-def _copy_skipping_duplicates(raw, table, columns: tuple[str, ...], rows) -> None:
-    """``INSERT ... ON CONFLICT DO NOTHING`` of ``rows`` (tuples of ``columns``, unique on the table's key) through COPY.
+def _copy_skipping_duplicates(raw, table, columns: tuple[str, ...], key: tuple[str, ...], rows) -> None:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of ``rows`` (tuples of ``columns``, unique on ``key``) through COPY.
 
     The service writes every second's lists at once from a thread of the
     worker that serves requests: SQLAlchemy's executemany of 3,000 exposures
@@ -128,7 +131,7 @@ def _copy_skipping_duplicates(raw, table, columns: tuple[str, ...], rows) -> Non
                 copy.write_row(row)
         # in key order: two workers writing overlapping rows take their locks in the same order (no deadlock)
         cursor.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staging} "
-                       f"ORDER BY experiment_id, participant_id{', vacancy_id' if 'vacancy_id' in columns else ''} ON CONFLICT DO NOTHING")
+                       f"ORDER BY {', '.join(key)} ON CONFLICT DO NOTHING")
 
 
 class ExposureLog:
