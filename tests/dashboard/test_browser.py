@@ -4,7 +4,7 @@ Starts ``prakerja dashboard`` (the production settings) on a free port of
 127.0.0.1 against a small demo world that has been trained, evaluated and fed
 an ingest with bad rows (``worked_world``), drives it with Playwright and the
 system chromium (never ``playwright install``; ``make browser-deps``
-installs chromium), and fails on any exception or error a page shows, on
+installs chromium), four sessions at a time, and fails on any exception or error a page shows, on
 Streamlit's English placeholders in the Indonesian interface, on a metric
 value wider than its box (cut off), on an image from outside the app, and on
 the Deploy button. One full-page screenshot per page goes to
@@ -13,7 +13,7 @@ the Deploy button. One full-page screenshot per page goes to
 
 from __future__ import annotations
 
-import os
+import asyncio
 import socket
 import subprocess
 import sys
@@ -104,88 +104,119 @@ def server(worked_world, tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (Debian chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+#: Sessions driven at once: most of a page's time is waiting for the server and the quiet spell, not CPU.
+CONCURRENT_SESSIONS = 4
 
 
-def _settle(page, title: str) -> None:
+async def _settle(page, title: str) -> None:
     """Wait for the page's title, then until Streamlit runs no script and draws no placeholder for a while.
 
     "Runs no script" is Streamlit's own state on the app element
     (``data-test-script-state``, what Streamlit's end-to-end tests wait on),
     so the quiet spell that follows only has to cover a rerun just being asked for.
     """
-    page.get_by_role("heading", name=title, level=1).wait_for(timeout=90_000)
+    await page.get_by_role("heading", name=title, level=1).wait_for(timeout=90_000)
     busy = page.locator('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"]')
     idle = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
     quiet_since, deadline = None, time.monotonic() + 90
     while time.monotonic() < deadline:
-        if busy.count() or not idle.count():
+        if await busy.count() or not await idle.count():
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
         elif time.monotonic() - quiet_since > 0.5:
-            page.wait_for_timeout(300)  # charts draw after the script ends
+            await page.wait_for_timeout(300)  # charts draw after the script ends
             return
-        page.wait_for_timeout(100)
-    pytest.fail(f"page {title!r} kept running for 90 seconds")
+        await page.wait_for_timeout(100)
+    raise AssertionError(f"page {title!r} kept running for 90 seconds")
 
 
-def _screenshot(page, path: Path) -> None:
+async def _screenshot(page, path: Path) -> None:
     """The whole page: Streamlit scrolls inside its main block, so the window is made as tall as the content first."""
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stSidebarContent\"]')].map((el) => el.scrollHeight))")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height) + 40, 12_000))})
-    page.wait_for_timeout(200)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(VIEWPORT)
+    height = await page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stSidebarContent\"]')].map((el) => el.scrollHeight))")
+    await page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height) + 40, 12_000))})
+    await page.wait_for_timeout(200)
+    await page.screenshot(path=str(path), full_page=True)
+    await page.set_viewport_size(VIEWPORT)
 
 
-def _check_page(page, url: str, label: str, lang: str) -> None:
+async def _check_page(page, url: str, label: str, lang: str) -> None:
     exceptions = page.locator('[data-testid="stException"]')
-    assert exceptions.count() == 0, f"{label}: {exceptions.first.inner_text()[:500]}"
+    assert await exceptions.count() == 0, f"{label}: {(await exceptions.first.inner_text())[:500]}"
     errors = page.locator('[data-testid="stAlertContentError"]')
-    assert errors.count() == 0, f"{label}: {errors.first.inner_text()[:500]}"
-    text = page.inner_text("body")
+    assert await errors.count() == 0, f"{label}: {(await errors.first.inner_text())[:500]}"
+    text = await page.inner_text("body")
     assert "Traceback" not in text and t("access_denied", lang) not in text, label
     if lang == "id":
         english = [phrase for phrase in ENGLISH_PLACEHOLDERS if phrase in text]
         assert english == [], f"{label}: Streamlit's English {english}"
-    assert page.evaluate(CUT_METRICS) == [], f"{label}: metric values cut off"
-    assert page.evaluate(OUTSIDE_IMAGES, url) == [], f"{label}: images from outside the app"
-    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0, f"{label}: the Deploy button shows"
+    assert await page.evaluate(CUT_METRICS) == [], f"{label}: metric values cut off"
+    assert await page.evaluate(OUTSIDE_IMAGES, url) == [], f"{label}: images from outside the app"
+    assert await page.locator('[data-testid="stAppDeployButton"]').count() == 0, f"{label}: the Deploy button shows"
+
+
+async def _visit_every_page(browser, url: str, account, role: str, lang: str, user: str) -> None:
+    """One person's session: the sign-in page (switched to ``lang``), signing in, then each page of the role."""
+    context = await browser.new_context(viewport=VIEWPORT, locale="id-ID")
+    page = await context.new_page()
+    try:
+        await page.goto(url)
+        await _settle(page, t("page_sign_in", "id"))
+        if lang != "id":
+            await page.locator('[data-testid="stSidebar"]').get_by_text(LANGUAGES[lang], exact=True).click()
+            await _settle(page, t("page_sign_in", lang))
+        await _check_page(page, url, f"{lang}/{user}/sign-in", lang)
+        await _screenshot(page, ARTIFACTS / f"{lang}-{user}-0-sign-in.png")
+        await page.get_by_label(t("username", lang), exact=True).fill(account.username)
+        await page.get_by_label(t("password", lang), exact=True).fill(PASSWORD)
+        await page.get_by_role("button", name=t("sign_in", lang)).click()
+        for number, (stem, title, _) in enumerate(ROLE_PAGES[role], start=1):
+            if number > 1:
+                await page.locator('[data-testid="stSidebarNav"]').get_by_text(t(title, lang), exact=True).click()
+            await _settle(page, t(title, lang))
+            await _check_page(page, url, f"{lang}/{user}/{stem}", lang)
+            await _screenshot(page, ARTIFACTS / f"{lang}-{user}-{number}-{stem}.png")
+    finally:
+        await context.close()
+
+
+async def _visit_all(url: str, users: dict) -> dict[tuple[str, str], BaseException | None]:
+    """Every (user, language) session, ``CONCURRENT_SESSIONS`` at a time in one chromium; what each raised, if anything."""
+    from playwright.async_api import async_playwright
+
+    slots = asyncio.Semaphore(CONCURRENT_SESSIONS)
+
+    async def one(browser, user: str, role: str, lang: str) -> BaseException | None:
+        async with slots:
+            try:
+                await _visit_every_page(browser, url, users[user], role, lang, user)
+            except Exception as error:  # reported by the case's own test below
+                return error
+            return None
+
+    cases = [(user, role, lang) for user, role in USERS for lang in LANGUAGES]
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            outcomes = await asyncio.gather(*(one(browser, *case) for case in cases))
+        finally:
+            await browser.close()
+    return {(user, lang): outcome for (user, _, lang), outcome in zip(cases, outcomes)}
+
+
+@pytest.fixture(scope="module")
+def visits(server):
+    """All sessions, driven together once: each page waits mostly on the server, so they overlap."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (Debian chromium)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    url, users = server
+    return asyncio.run(_visit_all(url, users))
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 @pytest.mark.parametrize("user, role", USERS, ids=[name for name, _ in USERS])
-def test_every_user_opens_every_page_in_both_languages(server, browser, user, role, lang):
-    url, users = server
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORT, locale="id-ID")
-    page = context.new_page()
-    try:
-        page.goto(url)
-        _settle(page, t("page_sign_in", "id"))
-        if lang != "id":
-            page.locator('[data-testid="stSidebar"]').get_by_text(LANGUAGES[lang], exact=True).click()
-            _settle(page, t("page_sign_in", lang))
-        _check_page(page, url, f"{lang}/{user}/sign-in", lang)
-        _screenshot(page, ARTIFACTS / f"{lang}-{user}-0-sign-in.png")
-        page.get_by_label(t("username", lang), exact=True).fill(users[user].username)
-        page.get_by_label(t("password", lang), exact=True).fill(PASSWORD)
-        page.get_by_role("button", name=t("sign_in", lang)).click()
-        for number, (stem, title, _) in enumerate(ROLE_PAGES[role], start=1):
-            if number > 1:
-                page.locator('[data-testid="stSidebarNav"]').get_by_text(t(title, lang), exact=True).click()
-            _settle(page, t(title, lang))
-            _check_page(page, url, f"{lang}/{user}/{stem}", lang)
-            _screenshot(page, ARTIFACTS / f"{lang}-{user}-{number}-{stem}.png")
-    finally:
-        context.close()
+def test_every_user_opens_every_page_in_both_languages(visits, user, role, lang):
+    failure = visits[(user, lang)]
+    if failure is not None:
+        raise failure
