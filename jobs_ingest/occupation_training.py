@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from jobs_ingest.calibration import expected_calibration_error, fit_temperature, softmax, threshold_for_precision
 from jobs_ingest.occupation_features import posting_features, title_features
@@ -135,19 +135,21 @@ def feature_names(samples: list[Sample]) -> np.ndarray:
 def fit_layer(model: OccupationModel, samples: list[Sample], label: str, skips: tuple[str, ...] = ()) -> LinearLayer:
     """A logistic regression over ``label`` ("label_2" or "label_4") of the samples that have one.
 
-    Features starting with one of ``skips`` get no weight (the row lengths still count them).
+    Features starting with one of ``skips`` get no weight (the row lengths still count them). Their
+    columns are left out of the fit rather than zeroed: under the L2 penalty a column of zeros has
+    the weight 0 at every Newton step, so the answer is the same and the unit layer's fit is 2.8
+    times smaller.
     """
     chosen = [s for s in samples if getattr(s, label)]
     x = model.matrix([s.features for s in chosen])
-    if skips:
-        kept = np.array([not name.startswith(skips) for name in model.features.tolist()], dtype=np.float64)
-        x = (x @ sparse.diags(kept)).tocsr()
+    columns = np.array([not name.startswith(skips) for name in model.features.tolist()]) if skips else np.ones(x.shape[1], bool)
     y = np.array([getattr(s, label) for s in chosen])
     weights = np.array([s.weight for s in chosen])
     # Newton-CG: a few exact steps beat L-BFGS's many cheap ones over this many weights.
     regression = LogisticRegression(C=REGULARISATION, solver="newton-cg", max_iter=200, tol=1e-4)
-    regression.fit(x, y, sample_weight=weights)
-    coef = np.where(np.abs(regression.coef_) < SMALLEST_WEIGHT, 0.0, regression.coef_)
+    regression.fit(x[:, columns], y, sample_weight=weights)
+    coef = np.zeros((len(regression.classes_), x.shape[1]))
+    coef[:, columns] = np.where(np.abs(regression.coef_) < SMALLEST_WEIGHT, 0.0, regression.coef_)
     return LinearLayer(regression.classes_.astype(str), coef.astype(np.float16), regression.intercept_.astype(np.float16))
 
 
@@ -218,7 +220,14 @@ def build(labelled: list[LabelledTitle], rules: OccupationRules | None = None) -
     rules
         The keyword rules giving the hint feature (default: the shipped ones).
     """
-    rules = rules or OccupationRules.from_reference()
+    # One BLAS thread: Newton-CG stops at a tolerance where the weakly regularised weights still
+    # follow the order of the floating-point sums, and a thread count of its own gave the same labels
+    # weights up to 0.12 apart. One thread is the same on every machine (and no slower here).
+    with threadpool_limits(limits=1):
+        return _build(labelled, rules or OccupationRules.from_reference())
+
+
+def _build(labelled: list[LabelledTitle], rules: OccupationRules) -> tuple[OccupationModel, BuildReport]:
     development = [row for row in labelled if row.split == "dev"]
     samples = title_samples(rules, development) + lexicon_samples(read_occupation_groups(), read_keywords())
     found = cross_validate(samples)
