@@ -106,8 +106,9 @@ def test_serving_uses_the_arm_model_and_a_reload_counts_nothing_twice(world):
         assert all(r.model_run_id == assignment.run_id for r in results)  # the arm's model ranked the list
         served[participant_id] = (assignment, [r.vacancy_id for r in results])
     assert {a.run_id for a, _ in served.values()} == {control, treatment}
+    another_process = ExperimentServing()  # its own snapshot of the experiments, read from the database
     for participant_id in range(1, 41):  # reload: the same lists again
-        again, assignment = serve_participant(engine, participant_id, cache=cache, experiments=ExperimentServing())
+        again, assignment = serve_participant(engine, participant_id, cache=cache, experiments=another_process)
         assert assignment == served[participant_id][0]  # another process agrees
     with engine.connect() as connection:
         assignments = connection.scalar(select(func.count()).select_from(ExperimentAssignment))
