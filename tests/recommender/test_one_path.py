@@ -23,6 +23,7 @@ from recommender.participant_reads import read_participant
 from recommender.serving_state import ModelCache, ServingState, load_catalogue, serving_state
 from tests.worlds import SMALL
 
+SAMPLED = list(range(1, SMALL[0], 29))  # participants whose lists are compared
 FILTERS = [
     (ItemFilters(), 10),
     (ItemFilters(radius_km=60), 25),
@@ -61,12 +62,22 @@ def demo(demo_worlds):
     return world.engine, {name: demo_worlds.model(world, algorithm, **params) for name, (algorithm, params) in MODELS.items()}
 
 
-def same_lists(engine, model, participant_ids, filters=FILTERS) -> int:
-    """Compare served lists with ``model.recommend`` for every participant and filter set; returns how many were compared."""
+@pytest.fixture(scope="module")
+def one_participant_datasets(demo):
+    """``load_dataset`` of one participant, per participant id, read once for every model (recommend only reads it)."""
+    engine, _ = demo
+    return {pid: load_dataset(engine, participant_ids=[pid]) for pid in SAMPLED}
+
+
+def same_lists(engine, model, participant_ids, filters=FILTERS, datasets=None) -> int:
+    """Compare served lists with ``model.recommend`` for every participant and filter set; returns how many were compared.
+
+    ``datasets`` holds each participant's ``load_dataset`` when already read (read here otherwise).
+    """
     cache = FixedCache(engine, model)
     compared = 0
     for pid in participant_ids:
-        dataset = load_dataset(engine, participant_ids=[int(pid)])
+        dataset = datasets[pid] if datasets else load_dataset(engine, participant_ids=[int(pid)])
         for item_filters, k in filters:
             served = match_participant(engine, int(pid), item_filters, k, cache=cache)
             assert all(r.model_run_id == 7 for r in served)
@@ -94,9 +105,9 @@ def assert_same_ranking(served: list[tuple[int, float]], reference, k: int, wher
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["blend", "blend-rank", "lightfm", "content", "popularity", "random", "grounded"])
-def test_served_lists_equal_the_models_recommend(demo, name):
+def test_served_lists_equal_the_models_recommend(demo, one_participant_datasets, name):
     engine, models = demo
-    assert same_lists(engine, models[name], range(1, SMALL[0], 29)) > 100
+    assert same_lists(engine, models[name], SAMPLED, datasets=one_participant_datasets) > 100
 
 
 def test_one_participant_read_alone_has_the_row_of_the_batch(demo):
