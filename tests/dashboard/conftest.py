@@ -9,6 +9,7 @@ page tests of a session.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,21 @@ from tests.dashboard.dashboard_small_world import build_small_world
 from tests.worlds import SMALL
 
 from recommender.features import load_dataset
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _components_scanned_once():
+    """Streamlit's scan of every installed distribution for custom components, done once per process.
+
+    Each ``AppTest`` run scans all ~160 installed packages' metadata again
+    (``scan_component_manifests``, 0.7 s, three quarters of a page test's time); the
+    packages cannot change during a test run, so the first answer stands for the rest.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests))
+        yield
 
 
 @pytest.fixture
