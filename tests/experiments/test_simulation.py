@@ -1,9 +1,11 @@
-"""Simulated experiments on the shared demo world (read only), SQLite and PostgreSQL: the stopping rule's errors in small.
+"""Simulated experiments on the shared demo world (read only): the stopping rule's errors in small.
 
 The promoted model is the default blend; the deliberately worse one is random.
 Every participant's list per model comes once from the serving contract, the
 world's behaviour model answers, and each experiment decides after each of
-its looks with the report's own rule. The 200-run version is
+its looks with the report's own rule. The study is prepared from SQLite and
+from PostgreSQL (the same people and activity); the studies themselves only
+read the prepared lists, so they run once. The 200-run version is
 ``python -m benchmarks experiments``.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from prakerja.demo.responder import DemoResponder
@@ -18,24 +21,41 @@ from recommender.experiments.analysis import PROMOTE, STOP
 from recommender.experiments.simulation import false_positive, prepare_study, study
 from tests.worlds import MEDIUM
 
-pytestmark = pytest.mark.slow  # the MEDIUM world on both databases, with simulated studies
+pytestmark = pytest.mark.slow  # the MEDIUM world, with simulated studies
 
 LOOKS = 8
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def study_world(request, demo_worlds):
-    world = demo_worlds.get(request.param, MEDIUM)
-    models = {"promoted": demo_worlds.model(world, "blend"), "random": demo_worlds.model(world, "random")}
-    responder = DemoResponder.from_database(world.engine, world.seed)
-    return prepare_study(world.engine, responder, models, dt.datetime.now())
+@pytest.fixture(scope="module")
+def study_worlds(demo_worlds):
+    """``prepare_study`` of the MEDIUM demo world on a backend, once per backend for the module."""
+    prepared, start = {}, dt.datetime.now()  # one start: the pre-period activity of both is counted over the same days
+
+    def on(backend: str):
+        if backend not in prepared:
+            world = demo_worlds.get(backend, MEDIUM)
+            models = {"promoted": demo_worlds.model(world, "blend"), "random": demo_worlds.model(world, "random")}
+            responder = DemoResponder.from_database(world.engine, world.seed)
+            prepared[backend] = prepare_study(world.engine, responder, models, start)
+        return prepared[backend]
+
+    return on
 
 
-def test_the_responder_is_the_generators_world(study_world):
-    people, lists = study_world.people, study_world.lists
+@pytest.fixture(scope="module")
+def study_world(study_worlds):
+    """The studies run on SQLite: ``study`` reads nothing from the database, and the test below prepares PostgreSQL's."""
+    return study_worlds("sqlite")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_the_responder_is_the_generators_world(study_worlds, backend):
+    people, lists = study_worlds(backend).people, study_worlds(backend).lists
     assert len(people) == MEDIUM[0]
     assert set(lists) == {"promoted", "random"}
     assert lists["promoted"].groupby("participant_id").size().max() == 10
+    assert lists["random"].groupby("participant_id").size().min() == 10
+    pd.testing.assert_frame_equal(people, study_worlds("sqlite").people)  # the same people and pre-period activity
 
 
 def test_a_b_detects_the_worse_model(study_world):
