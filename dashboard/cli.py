@@ -16,7 +16,9 @@ from prakerja.errors import UserError
 
 ENTRY = Path(__file__).resolve().parent / "entry" / "streamlit_app.py"
 #: Streamlit settings for serving people (the same as .streamlit/config.toml for `streamlit run` from a checkout):
-#: no exception details or tracebacks in the browser, the viewer's toolbar (no Deploy button, no developer menu).
+#: no exception details or tracebacks in the browser, the viewer's toolbar (no Deploy button, no developer menu),
+#: and no watching of source files: a served app does not change under it, and the watcher's walk over every
+#: imported module after each page run was a fifth of the server's CPU.
 PRODUCTION_OPTIONS = {
     "server.headless": "true",
     "browser.gatherUsageStats": "false",
@@ -24,6 +26,7 @@ PRODUCTION_OPTIONS = {
     "client.toolbarMode": "viewer",
     "global.developmentMode": "false",
     "server.runOnSave": "false",
+    "server.fileWatcherType": "none",
 }
 #: Signals passed on to the Streamlit child, so stopping `prakerja dashboard` stops the server.
 FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
