@@ -24,6 +24,7 @@ from prakerja.models import Enrollment, Participant, Province, Regency, UserAcco
 DASHBOARD_ROLES = ("participant", "manager", "researcher")
 MIN_PASSWORD_LENGTH = 8
 
+#: argon2id with argon2-cffi's defaults, RFC 9106's low-memory profile (t=3, m=64 MiB, p=4): about 0.25 s of CPU a hash.
 _hasher = PasswordHasher()
 
 

@@ -36,6 +36,23 @@ def _components_scanned_once():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """argon2id at its cheapest in this process (Django's test-settings practice): 80 hashes cost 18 s of CPU otherwise.
+
+    Hashing and checking stay argon2id; the production parameters are checked on a hash made by the
+    ``prakerja accounts create`` process (test_dashboard_cli), and the dashboard the browser test drives
+    runs as its own process with them.
+    """
+    from argon2 import PasswordHasher
+
+    from dashboard import auth
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
+
+
 @pytest.fixture
 def small_world(engine):
     """The hand-made world on both databases: (engine, SmallWorld)."""

@@ -41,6 +41,9 @@ def test_accounts_create_reads_the_password_from_the_environment(demo_copy_env):
     made = run_cli("accounts", "create", "jatim", "--role", "manager", "--province", "35", "--password-env", "PW", url=url, PW="rahasia-jatim")
     assert made.returncode == 0, made.stderr
     assert authenticate(make_engine(url), "jatim", "rahasia-jatim").province_code == "35"
+    with make_engine(url).connect() as connection:  # the command's own process hashes as production does
+        stored = connection.exec_driver_sql("select password_hash from user_accounts where username = 'jatim'").scalar()
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored
     bad = run_cli("accounts", "create", "x", "--role", "manager", "--province", "99", "--password-env", "PW", url=url, PW="rahasia-jatim")
     assert bad.returncode == 1 and "unknown province" in bad.stderr
     empty = run_cli("accounts", "create", "y", "--role", "researcher", "--password-env", "NOPE", url=url)
