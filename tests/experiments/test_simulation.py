@@ -12,6 +12,7 @@ read the prepared lists, so they run once. The 200-run version is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 import pytest
@@ -29,15 +30,13 @@ LOOKS = 8
 @pytest.fixture(scope="module")
 def study_worlds(demo_worlds):
     """``prepare_study`` of the MEDIUM demo world on a backend, once per backend for the module."""
-    prepared, start = {}, dt.datetime.now()  # one start: the pre-period activity of both is counted over the same days
+    start = dt.datetime.now()  # one start: the pre-period activity of both is counted over the same days
 
+    @functools.cache
     def on(backend: str):
-        if backend not in prepared:
-            world = demo_worlds.get(backend, MEDIUM)
-            models = {"promoted": demo_worlds.model(world, "blend"), "random": demo_worlds.model(world, "random")}
-            responder = DemoResponder.from_database(world.engine, world.seed)
-            prepared[backend] = prepare_study(world.engine, responder, models, start)
-        return prepared[backend]
+        world = demo_worlds.get(backend, MEDIUM)
+        models = {"promoted": demo_worlds.model(world, "blend"), "random": demo_worlds.model(world, "random")}
+        return prepare_study(world.engine, DemoResponder.from_database(world.engine, world.seed), models, start)
 
     return on
 
@@ -50,7 +49,8 @@ def study_world(study_worlds):
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_the_responder_is_the_generators_world(study_worlds, backend):
-    people, lists = study_worlds(backend).people, study_worlds(backend).lists
+    prepared = study_worlds(backend)
+    people, lists = prepared.people, prepared.lists
     assert len(people) == MEDIUM[0]
     assert set(lists) == {"promoted", "random"}
     assert lists["promoted"].groupby("participant_id").size().max() == 10
