@@ -4,11 +4,11 @@ Starts ``prakerja dashboard`` (the production settings) on a free port of
 127.0.0.1 against a small demo world that has been trained, evaluated and fed
 an ingest with bad rows (``worked_world``), drives it with Playwright and the
 system chromium (never ``playwright install``; ``make browser-deps``
-installs chromium), four sessions at a time, and fails on any exception or error a page shows, on
-Streamlit's English placeholders in the Indonesian interface, on a metric
-value wider than its box (cut off), on an image from outside the app, and on
-the Deploy button. One full-page screenshot per page goes to
-``test-artifacts/dashboard/<lang>-<role>-<n>-<page>.png``.
+installs chromium), four sessions at a time, and fails on any exception or
+error a page shows, on Streamlit's English placeholders in the Indonesian
+interface, on a metric value wider than its box (cut off), on an image from
+outside the app, and on the Deploy button. One full-page screenshot per page
+goes to ``test-artifacts/dashboard/<lang>-<role>-<n>-<page>.png``.
 """
 
 from __future__ import annotations
