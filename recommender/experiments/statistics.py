@@ -27,7 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+# The three distributions these statistical tests need, from scipy.special: scipy.stats computes them with these same
+# functions, but importing it builds every distribution's docstring (0.7 s before `prakerja experiment report`
+# could answer, against 0.1 s).
+from scipy.special import chdtrc, ndtr, ndtri
 
 #: The p below which the sample-ratio check fails (the industry's habit: arms off by chance this much are rare).
 SRM_P = 0.001
@@ -52,7 +56,7 @@ class Estimate:
 
 def z_value(alpha: float) -> float:
     """The two-sided normal quantile of level ``alpha``."""
-    return float(stats.norm.ppf(1 - alpha / 2))
+    return float(ndtri(1 - alpha / 2))
 
 
 def mean_estimate(values: np.ndarray, alpha: float) -> Estimate:
@@ -89,7 +93,7 @@ def two_sided_p(estimate: Estimate) -> float:
     """The fixed-horizon p-value of an estimate (normal approximation)."""
     if not (np.isfinite(estimate.se) and estimate.se > 0):
         return np.nan
-    return float(2 * stats.norm.sf(abs(estimate.value) / estimate.se))
+    return float(2 * ndtr(-abs(estimate.value) / estimate.se))
 
 
 def cuped(outcome: np.ndarray, covariate: np.ndarray) -> tuple[np.ndarray, float]:
@@ -127,7 +131,8 @@ def sample_ratio_check(counts, shares) -> RatioCheck:
     if total == 0 or len(observed) < 2:
         return RatioCheck(tuple(int(c) for c in observed), tuple(0.0 for _ in observed), 0.0, 1.0)
     expected = total * weights / weights.sum()
-    chi2, p = stats.chisquare(observed, expected)
+    chi2 = float(((observed - expected) ** 2 / expected).sum())
+    p = float(chdtrc(len(observed) - 1, chi2))  # the upper tail of chi-square with k - 1 degrees of freedom
     return RatioCheck(tuple(int(c) for c in observed), tuple(float(e) for e in expected), float(chi2), float(p))
 
 
