@@ -24,7 +24,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import pytest  # noqa: E402
 
 from prakerja.db import make_engine  # noqa: E402
-from prakerja.migrate import upgrade  # noqa: E402
 
 pytest.register_assert_rewrite("tests.worlds")
 from tests.worlds import emptied, private_database  # noqa: E402  (after the rewrite is registered)
@@ -90,19 +89,29 @@ def fresh_database_url(backend: str, tmp_path: Path, request) -> str:
     return emptied(request.getfixturevalue("pg_database_url"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path) -> str:
-    """URL of an empty database, once per backend."""
+    """URL of an empty database (no tables), once per backend."""
     return fresh_database_url(request.param, tmp_path, request)
 
 
-@pytest.fixture
-def engine(db_url, migrated_templates):
-    """An engine on a fresh, fully migrated database (both backends; on SQLite a copy of a file migrated once per process)."""
-    copied = migrated_templates.copy_to(db_url)
-    engine = make_engine(db_url)
-    if not copied:
-        upgrade(engine)
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path, migrated_templates):
+    """An engine on a fresh, fully migrated database holding no rows, once per backend.
+
+    SQLite: a copy of a file migrated once per process (tests.worlds.MigratedTemplates); PostgreSQL: the
+    process's private database, its tables emptied while its schema is still the migrated one
+    (tests.worlds.PostgresResets).
+    """
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        migrated_templates.copy_to(url)
+    else:
+        url = request.getfixturevalue("postgres_resets").reset()
+    engine = make_engine(url)
     yield engine
     engine.dispose()
 
