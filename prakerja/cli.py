@@ -6,6 +6,7 @@ stderr and a non-zero exit code, never as a traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -110,12 +111,17 @@ def _is_usage_error(exc: BaseException) -> bool:
     return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and hasattr(exc, "show")
 
 
+@functools.cache
 def _register_subcommands() -> None:
     """Attach the commands of the packages above the core, found through their entry points.
 
     Each package declares ``register(app)`` under the ``prakerja.commands``
     entry-point group in pyproject.toml, so the core never names (or imports)
     the packages that depend on it. ``--help`` lists them in a stable order.
+
+    Runs once per process (``functools.cache``): Typer appends every
+    registration, so a second ``main()`` in the same process (the tests run
+    the command line in-process) would otherwise attach each command again.
     """
     from importlib.metadata import entry_points
 

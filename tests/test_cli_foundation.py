@@ -1,7 +1,10 @@
 """The foundation's command line: init, db stats, db upgrade and their bad inputs.
 
-Commands run in a subprocess, as a user runs them, so exit codes and the
-one-line error messages are what a user would see.
+The init flows run in a real subprocess, as a user runs them. The mistakes and
+quick reads (--help, db stats) run in-process through the same
+``prakerja.cli.main()`` (tests/cli_runner.py), which saves the ~1 s of imports
+of a new process per call; their exit codes and one-line messages are the
+ones a user would see.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy import func, select
 
 from prakerja.db import make_engine
 from prakerja.models import Province, Regency
+from tests.cli_runner import run_in_process
 
 CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
 
@@ -25,15 +29,25 @@ def run_cli(*args: str, database_url: str, cwd=None) -> subprocess.CompletedProc
     return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=300, cwd=cwd)
 
 
-def test_help_lists_commands(tmp_path):
-    result = run_cli("--help", database_url=f"sqlite:///{tmp_path/'x.db'}")
+@pytest.fixture
+def in_process(monkeypatch, capsys):
+    """``run_cli`` in this process, through the same ``main()``."""
+
+    def run(*args: str, database_url: str) -> subprocess.CompletedProcess:
+        return run_in_process(args, {"DATABASE_URL": database_url}, monkeypatch, capsys)
+
+    return run
+
+
+def test_help_lists_commands(tmp_path, in_process):
+    result = in_process("--help", database_url=f"sqlite:///{tmp_path/'x.db'}")
     assert result.returncode == 0
     for command in ("init", "db"):
         assert command in result.stdout
 
 
 @pytest.mark.slow
-def test_init_loads_regions_and_second_init_is_refused(db_url):
+def test_init_loads_regions_and_second_init_is_refused(db_url, in_process):
     first = run_cli("init", database_url=db_url)
     assert first.returncode == 0, first.stderr
     engine = make_engine(db_url)
@@ -42,7 +56,7 @@ def test_init_loads_regions_and_second_init_is_refused(db_url):
         assert connection.scalar(select(func.count()).select_from(Regency)) == 514
         before = connection.scalar(select(func.count()).select_from(Regency))
 
-    second = run_cli("init", database_url=db_url)
+    second = in_process("init", database_url=db_url)
     assert second.returncode == 1
     assert "already loaded" in second.stderr
     assert "Traceback" not in second.stderr
@@ -54,9 +68,9 @@ def test_init_loads_regions_and_second_init_is_refused(db_url):
         assert connection.scalar(select(func.count()).select_from(Regency)) == before
 
 
-def test_db_stats_json_counts_rows(db_url):
+def test_db_stats_json_counts_rows(db_url, in_process):
     assert run_cli("init", database_url=db_url).returncode == 0
-    result = run_cli("db", "stats", "--format", "json", database_url=db_url)
+    result = in_process("db", "stats", "--format", "json", database_url=db_url)
     assert result.returncode == 0, result.stderr
     counts = json.loads(result.stdout)
     assert counts["provinces"] == 38
@@ -72,16 +86,16 @@ def test_db_stats_json_counts_rows(db_url):
         ("mysql+nosuchdriver://x@localhost/db", "names no known database"),
     ],
 )
-def test_bad_database_url_is_one_clear_line(url, expected):
-    result = run_cli("db", "upgrade", database_url=url)
+def test_bad_database_url_is_one_clear_line(url, expected, in_process):
+    result = in_process("db", "upgrade", database_url=url)
     assert result.returncode == 1
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_bad_format_option_is_refused(tmp_path):
-    result = run_cli("db", "stats", "--format", "xml", database_url=f"sqlite:///{tmp_path/'x.db'}")
+def test_bad_format_option_is_refused(tmp_path, in_process):
+    result = in_process("db", "stats", "--format", "xml", database_url=f"sqlite:///{tmp_path/'x.db'}")
     assert result.returncode == 1
     assert "--format" in result.stderr
 
@@ -94,8 +108,8 @@ def test_bad_format_option_is_refused(tmp_path):
         (("recommend", "not-a-number"), "Invalid value"),
     ],
 )
-def test_usage_mistakes_print_usage_not_a_traceback(tmp_path, args, expected):
-    result = run_cli(*args, database_url=f"sqlite:///{tmp_path/'x.db'}")
+def test_usage_mistakes_print_usage_not_a_traceback(tmp_path, args, expected, in_process):
+    result = in_process(*args, database_url=f"sqlite:///{tmp_path/'x.db'}")
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Usage:" in result.stderr

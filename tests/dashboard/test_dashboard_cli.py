@@ -1,17 +1,41 @@
-"""``prakerja accounts`` and ``prakerja dashboard`` as a user runs them (subprocess, exit codes, one-line errors)."""
+"""``prakerja accounts`` and ``prakerja dashboard`` as a user runs them (exit codes, one-line errors).
+
+The accounts flows and the dashboard server run in real subprocesses (a new
+account is hashed with production's parameters only there); the refusals and
+``--help`` run in-process through the same ``prakerja.cli.main()``
+(tests/cli_runner.py), which saves the ~1 s of imports of a new process per call.
+"""
 
 import os
 import subprocess
 import sys
 
+import pytest
+
 from dashboard.auth import authenticate
 from prakerja.db import make_engine
+from tests.cli_runner import run_in_process
 
 CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
 
 
 def run_cli(*args: str, url: str, **env) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *args], env={**os.environ, "DATABASE_URL": url, **env}, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def in_process(monkeypatch, capsys):
+    """``run_cli`` in this process, through the same ``main()``; a command that would start Streamlit fails instead."""
+
+    def no_streamlit(*_args, **_kwargs):
+        raise AssertionError("the command started the Streamlit server instead of refusing")
+
+    monkeypatch.setattr("dashboard.cli.run_forwarding_signals", no_streamlit)
+
+    def run(*args: str, url: str, **env: str) -> subprocess.CompletedProcess:
+        return run_in_process(args, {"DATABASE_URL": url, **env}, monkeypatch, capsys)
+
+    return run
 
 
 def _passwords(stdout: str) -> dict[str, str]:
@@ -23,7 +47,7 @@ def _passwords(stdout: str) -> dict[str, str]:
     return found
 
 
-def test_accounts_demo_prints_working_passwords_once(demo_copy_env):
+def test_accounts_demo_prints_working_passwords_once(demo_copy_env, in_process):
     first = run_cli("accounts", "demo", "--skip-existing", url=demo_copy_env.url)
     assert first.returncode == 0, first.stderr
     passwords = _passwords(first.stdout)
@@ -32,11 +56,11 @@ def test_accounts_demo_prints_working_passwords_once(demo_copy_env):
     assert all(authenticate(engine, name, secret) is not None for name, secret in passwords.items())
     again = run_cli("accounts", "demo", "--skip-existing", url=demo_copy_env.url)
     assert again.returncode == 0 and set(_passwords(again.stdout).values()) == {"(unchanged)"}
-    refused = run_cli("accounts", "demo", url=demo_copy_env.url)
+    refused = in_process("accounts", "demo", url=demo_copy_env.url)
     assert refused.returncode == 1 and "--skip-existing or --reset" in refused.stderr and "Traceback" not in refused.stderr
 
 
-def test_accounts_create_reads_the_password_from_the_environment(demo_copy_env):
+def test_accounts_create_reads_the_password_from_the_environment(demo_copy_env, in_process):
     url = demo_copy_env.url
     made = run_cli("accounts", "create", "jatim", "--role", "manager", "--province", "35", "--password-env", "PW", url=url, PW="rahasia-jatim")
     assert made.returncode == 0, made.stderr
@@ -44,18 +68,18 @@ def test_accounts_create_reads_the_password_from_the_environment(demo_copy_env):
     with make_engine(url).connect() as connection:  # the command's own process hashes as production does
         stored = connection.exec_driver_sql("select password_hash from user_accounts where username = 'jatim'").scalar()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored
-    bad = run_cli("accounts", "create", "x", "--role", "manager", "--province", "99", "--password-env", "PW", url=url, PW="rahasia-jatim")
+    bad = in_process("accounts", "create", "x", "--role", "manager", "--province", "99", "--password-env", "PW", url=url, PW="rahasia-jatim")
     assert bad.returncode == 1 and "unknown province" in bad.stderr
-    empty = run_cli("accounts", "create", "y", "--role", "researcher", "--password-env", "NOPE", url=url)
+    empty = in_process("accounts", "create", "y", "--role", "researcher", "--password-env", "NOPE", url=url)
     assert empty.returncode == 1 and "NOPE" in empty.stderr
 
 
-def test_dashboard_command_refuses_a_bad_boundaries_file(demo_copy_env, tmp_path):
+def test_dashboard_command_refuses_a_bad_boundaries_file(demo_copy_env, tmp_path, in_process):
     bad = tmp_path / "areas.json"
     bad.write_text("{}")
-    result = run_cli("dashboard", "--boundaries", str(bad), url=demo_copy_env.url)
+    result = in_process("dashboard", "--boundaries", str(bad), url=demo_copy_env.url)
     assert result.returncode == 1 and "not TopoJSON" in result.stderr
-    assert "dashboard" in run_cli("--help", url=demo_copy_env.url).stdout
+    assert "dashboard" in in_process("--help", url=demo_copy_env.url).stdout
 
 
 def test_the_checkout_config_and_the_command_line_agree_on_production_settings():

@@ -1,4 +1,9 @@
-"""prakerja experiment as a researcher runs it: real subprocesses, exit codes, one-line errors (SQLite)."""
+"""prakerja experiment as a researcher runs it: exit codes, one-line errors (SQLite).
+
+The create/start/report/promote flow runs in real subprocesses; the mistakes run
+in-process through the same ``prakerja.cli.main()`` (tests/cli_runner.py), which
+saves the ~1 s of imports of a new process per call.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from prakerja.migrate import upgrade
 from recommender.features import load_dataset
 from recommender.models import make_model
 from recommender.registry import promoted_run_id, record_run
+from tests.cli_runner import run_in_process
 from tests.worlds import private_database
 
 CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
@@ -40,19 +46,24 @@ def world(tmp_path_factory):
 
 
 @pytest.fixture
-def run(world, tmp_path, monkeypatch):
-    """``prakerja experiment ...`` in a subprocess, on a copy of the module's world of its own."""
+def run(world, tmp_path, monkeypatch, capsys):
+    """``prakerja experiment ...`` in a subprocess (``.in_process``: in this process), on a copy of the module's world of its own."""
     monkeypatch.setenv("PRAKERJA_ARTIFACT_DIR", str(world / "models"))  # the model files are only read
     url, drop = private_database("sqlite", tmp_path)
     with sqlite3.connect(world / "world.db") as source, sqlite3.connect(url.removeprefix("sqlite:///")) as copy:
         source.backup(copy)
     engine = make_engine(url)
-    env = {**os.environ, "DATABASE_URL": url, "PRAKERJA_ARTIFACT_DIR": str(world / "models")}
+    variables = {"DATABASE_URL": url, "PRAKERJA_ARTIFACT_DIR": str(world / "models")}
+    env = {**os.environ, **variables}
 
     def run_cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*CLI, "experiment", *args], env=env, capture_output=True, text=True, timeout=300)
 
+    def in_process(*args: str) -> subprocess.CompletedProcess:
+        return run_in_process(["experiment", *args], variables, monkeypatch, capsys)
+
     run_cli.engine = engine
+    run_cli.in_process = in_process
     yield run_cli
     engine.dispose()
     drop()
@@ -90,7 +101,7 @@ def test_create_start_report_and_promote(run):
     ],
 )
 def test_mistakes_are_one_line_errors(run, args, message):
-    result = run(*args)
+    result = run.in_process(*args)
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

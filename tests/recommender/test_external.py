@@ -16,6 +16,7 @@ import pytest
 from prakerja.columns import Columns
 from prakerja.errors import UserError
 from recommender.external import load_external, read_features, read_interactions
+from tests.cli_runner import run_in_process
 
 CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
 SKILLS = ("las", "kopi", "sopir", "excel")
@@ -175,10 +176,12 @@ def test_table_output_and_user_errors(tmp_path, capsys):
             call_evaluate(**options)
 
 
-def test_a_bad_file_is_one_line_on_the_command_line(tmp_path):
+def test_a_bad_file_is_one_line_on_the_command_line(tmp_path, monkeypatch, capsys):
+    """In-process, through the command line's own main() (a new process would add ~1 s of imports)."""
     bad = tmp_path / "bad.csv"
     bad.write_text("user_id,item_id,weight,datetime\n1,a,1,not a date\n")
-    result = run_cli("evaluate", "--interactions", str(bad), tmp_path=tmp_path)
+    no_database = {"DATABASE_URL": None, "PRAKERJA_DATA_DIR": str(tmp_path / "no-data-here")}  # as run_cli
+    result = run_in_process(["evaluate", "--interactions", str(bad)], no_database, monkeypatch, capsys, cwd=tmp_path)
     assert result.returncode == 1
     assert "unparseable datetime 'not a date' on line(s) 2" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr

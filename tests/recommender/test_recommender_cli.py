@@ -1,4 +1,9 @@
-"""train, recommend and score-all as a user runs them: real subprocesses, exit codes, one-line errors."""
+"""train, recommend and score-all as a user runs them: exit codes, one-line errors.
+
+The train/recommend/score-all flow runs in real subprocesses; the mistakes run
+in-process through the same ``prakerja.cli.main()`` (tests/cli_runner.py), which
+saves the ~1 s of imports of a new process per call.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +18,26 @@ import pytest
 from sqlalchemy import func, select
 
 from prakerja.models import ModelRun, Recommendation
+from tests.cli_runner import run_in_process
 
 CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
 
 
 @pytest.fixture
-def run(sqlite_world, tmp_path):
+def run(sqlite_world, tmp_path, monkeypatch, capsys):
+    """``prakerja ...`` in a subprocess (``.in_process``: in this process) on the tiny SQLite world."""
     engine, world = sqlite_world
-    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False), "PRAKERJA_ARTIFACT_DIR": str(tmp_path / "models")}
+    variables = {"DATABASE_URL": engine.url.render_as_string(hide_password=False), "PRAKERJA_ARTIFACT_DIR": str(tmp_path / "models")}
+    env = {**os.environ, **variables}
 
     def run_cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=300)
 
+    def in_process(*args: str) -> subprocess.CompletedProcess:
+        return run_in_process(args, variables, monkeypatch, capsys)
+
     run_cli.engine = engine
+    run_cli.in_process = in_process
     run_cli.world = world
     return run_cli
 
@@ -72,7 +84,7 @@ def test_train_recommend_score_all(run):
     ],
 )
 def test_mistakes_are_one_line_errors(run, args, message):
-    result = run(*args)
+    result = run.in_process(*args)
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -81,6 +93,6 @@ def test_mistakes_are_one_line_errors(run, args, message):
 def test_train_on_an_empty_history_says_what_to_do(run):
     with run.engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM interactions")
-    result = run("train", "--algorithm", "lightfm")
+    result = run.in_process("train", "--algorithm", "lightfm")
     assert result.returncode == 1 and "no positive interaction" in result.stderr and "--algorithm content" in result.stderr
     assert run("train", "--algorithm", "content").returncode == 0

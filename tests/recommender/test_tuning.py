@@ -28,6 +28,7 @@ from recommender.tuning import (
     optuna_storage,
     tune,
 )
+from tests.cli_runner import run_in_process
 
 CLI = [sys.executable, "-c", "from prakerja.cli import main; main()"]
 
@@ -71,12 +72,13 @@ def test_tune_lightfm_alone_records_a_lightfm_run_that_the_blend_search_does_not
     assert default_study_name(10, algorithm="lightfm") == "lightfm-alone-ndcg10"
 
 
-def test_tune_cli_prints_json(tmp_path, engine, world):
+def test_tune_cli_prints_json(tmp_path, engine, world, monkeypatch, capsys):
     if engine.dialect.name != "sqlite":  # tuning itself runs on both databases above; the command line is the same
         pytest.skip("the tune command line is exercised once, on SQLite")
     url = engine.url.render_as_string(hide_password=False)
-    env = {**os.environ, "DATABASE_URL": url, "PRAKERJA_DATA_DIR": str(tmp_path)}
-    result = subprocess.run(
+    variables = {"DATABASE_URL": url, "PRAKERJA_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, **variables}
+    result = subprocess.run(  # a real process, as the dashboard's background jobs run it
         [*CLI, "tune", "--trials", "2", "--study", f"cli-{uuid.uuid4().hex[:8]}", "--format", "json"],
         env=env, capture_output=True, text=True, timeout=600,
     )
@@ -85,10 +87,11 @@ def test_tune_cli_prints_json(tmp_path, engine, world):
     assert payload["trials_in_study"] == 2 and payload["model_run_id"] >= 1
     # one progress line per trial on stderr (the dashboard counts them)
     assert re.findall(r"Trial \d+ finished", result.stderr) == ["Trial 0 finished", "Trial 1 finished"]
-    bad = subprocess.run([*CLI, "tune", "--trials", "0"], env=env, capture_output=True, text=True, timeout=120)
+    # the mistakes in-process (same main(), without a new process's ~1 s of imports)
+    bad = run_in_process(["tune", "--trials", "0"], variables, monkeypatch, capsys)
     assert bad.returncode == 1 and "--trials must be at least 1" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
-    wrong = subprocess.run([*CLI, "tune", "--trials", "1", "--algorithm", "popularity"], env=env, capture_output=True, text=True, timeout=120)
+    wrong = run_in_process(["tune", "--trials", "1", "--algorithm", "popularity"], variables, monkeypatch, capsys)
     assert wrong.returncode == 1 and "--algorithm must be one of blend, lightfm" in wrong.stderr
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from prakerja.models import OccupationGroup
 from prakerja.reference.kbji import import_kbji, read_kbji
 from prakerja.reference.loader import load_reference
 from prakerja.reference.occupations import load_occupation_groups, read_occupation_groups
+from tests.cli_runner import run_in_process
 
 EXPECTED_LEVELS = {1: 10, 2: 43, 3: 130, 4: 446, 6: 2137}
 
@@ -169,13 +167,14 @@ def test_refused_file_in_a_fresh_init_leaves_the_database_empty(engine, tmp_path
         assert session.scalar(select(func.count()).select_from(OccupationGroup)) == 0
 
 
-def test_cli_init_with_a_broken_kbji_file_prints_one_line_and_exits_1(tmp_path, kbji_text):
-    """``prakerja init --kbji FILE`` as a user runs it: one line on stderr, exit 1, an empty database."""
+def test_cli_init_with_a_broken_kbji_file_prints_one_line_and_exits_1(tmp_path, kbji_text, monkeypatch, capsys):
+    """``prakerja init --kbji FILE`` as a user runs it: one line on stderr, exit 1, an empty database.
+
+    In-process through the command line's own main() (tests/cli_runner.py): a new process would add ~1 s of imports.
+    """
     database = tmp_path / "cli.db"
     path = write(tmp_path, kbji_text.replace("\n2,11,", "\n2,1X,", 1))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
-    command = [sys.executable, "-c", "from prakerja.cli import main; main()", "init", "--kbji", str(path)]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    result = run_in_process(["init", "--kbji", str(path)], {"DATABASE_URL": f"sqlite:///{database}"}, monkeypatch, capsys)
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "KBJI file" in lines[0] and "'1X'" in lines[0] and "Traceback" not in result.stderr

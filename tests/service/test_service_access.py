@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -18,6 +15,7 @@ from prakerja.models import ApiKey
 from prakerja_api.app import create_app
 from prakerja_api.auth_failures import FailedAuthLimiter
 from prakerja_api.keys import create_key, list_keys, parse_lifetime, split_key, verify_key
+from tests.cli_runner import run_in_process
 
 UNKNOWN = "prk_0123456789_" + "x" * 43  # well formed, in no database
 
@@ -110,11 +108,15 @@ def test_the_failure_window_slides():
 # ---------------------------------------------------------------------- 14: serve against a missing SQLite file
 
 
-def test_serve_refuses_a_missing_sqlite_file_with_the_init_hint(tmp_path):
+def test_serve_refuses_a_missing_sqlite_file_with_the_init_hint(tmp_path, monkeypatch, capsys):
+    """Through the command line's own main(), in this process (no new process's ~1 s of imports); serving would fail the test."""
+
+    def no_server(*_args, **_kwargs):
+        raise AssertionError("serve started the server instead of refusing")
+
+    monkeypatch.setattr("prakerja_api.workers.run", no_server)
     missing = tmp_path / "nowhere" / "prakerja.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{missing}"}
-    command = [sys.executable, "-c", "from prakerja.cli import main; main()", "serve", "--port", "8799"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    result = run_in_process(["serve", "--port", "8799"], {"DATABASE_URL": f"sqlite:///{missing}"}, monkeypatch, capsys)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "prakerja init" in result.stderr and str(missing) in result.stderr
     assert not missing.exists() and not missing.parent.exists()  # nothing was created
