@@ -45,6 +45,11 @@ api: db
 # Three workers on two cores: a fifth of the tests' time is waiting (PostgreSQL, crawls, the browser), which a third
 # worker fills (5m50 against 6m04-6m20 with two, December 2026). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 3
+# Bytecode caches are written even where the environment turns them off (PYTHONDONTWRITEBYTECODE, set on some
+# machines and images): without them every worker compiles the suite and pytest rewrites its asserts again (3 s a
+# worker), and every `prakerja` process the tests start compiles the project again. They go to the gitignored
+# __pycache__ folders.
+test: export PYTHONDONTWRITEBYTECODE =
 test: db
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
