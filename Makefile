@@ -43,7 +43,7 @@ api: db
 # on $(TEST_WORKERS) pytest-xdist workers: whole files per worker (module worlds built once), in collection order,
 # where tests/conftest.py puts the files with slow tests first (longest first keeps the workers busy to the end).
 # Three workers on two cores: a fifth of the tests' time is waiting (PostgreSQL, crawls, the browser), which a third
-# worker fills (5m50 against 6m04-6m20 with two, December 2026; 4m51 later). TEST_WORKERS=0 runs it in one process.
+# worker fills (5m50 against 6m04-6m20 with two, December 2026; 4m51-5m42 later). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 3
 # Bytecode caches are written even where the environment turns them off (PYTHONDONTWRITEBYTECODE, set on some
 # machines and images): without them every worker compiles the suite and pytest rewrites its asserts again (3 s a
