@@ -106,7 +106,7 @@ class MigratedTemplates:
     """A SQLite file migrated to head once per process; :meth:`copy_to` gives a test's SQLite database a copy of it.
 
     A copy is what running every migration on an empty file gives (the template's engine is closed first, so its
-    WAL is folded in), without running them again for every test. PostgreSQL databases are migrated in place:
+    WAL is folded in), without running them again for every test. PostgreSQL has :class:`PostgresResets` instead:
     ``CREATE DATABASE ... TEMPLATE`` measured no faster there (a new database starts with cold caches).
     """
 
@@ -114,19 +114,15 @@ class MigratedTemplates:
         self.folder = folder
         self._sqlite: Path | None = None
 
-    def copy_to(self, url: str) -> bool:
-        """Make the SQLite database at ``url`` a fresh copy of the template; False (nothing done) for other backends."""
-        parsed = make_url(url)
-        if parsed.get_backend_name() != "sqlite":
-            return False
+    def copy_to(self, url: str) -> None:
+        """Make the SQLite database at ``url`` a fresh copy of the template."""
         if self._sqlite is None:
             self._sqlite = self.folder / "head.db"
             engine = make_engine(f"sqlite:///{self._sqlite}")
             upgrade(engine)
             engine.dispose()
             assert not Path(f"{self._sqlite}-wal").exists()
-        shutil.copyfile(self._sqlite, parsed.database)
-        return True
+        shutil.copyfile(self._sqlite, make_url(url).database)
 
 
 #: The shape of the public schema: relations and their columns, constraints, types, functions, triggers, and
@@ -176,14 +172,13 @@ class PostgresResets:
 
     def reset(self) -> str:
         """The database's URL, after making it a freshly migrated, empty database."""
-        engine = create_engine(pg_admin_url().set(database=make_url(self.url).database))
+        engine = create_engine(self.url)
         try:
             with engine.begin() as connection:
                 if self._migrated_shape is not None and self._shape(connection) == self._migrated_shape:
                     self._empty_tables(connection)
                     return self.url
-            engine.dispose()
-            migrated = make_engine(emptied(self.url))
+            migrated = make_engine(emptied(self.url))  # this engine's idle connection holds no lock against it
             upgrade(migrated)
             migrated.dispose()
             with engine.begin() as connection:
