@@ -1,9 +1,9 @@
 """Fixtures of the service tests: a small demo world per backend, an app on it, keys per role.
 
-``service_world`` is generated once per backend for the whole session (each in
-a database of its own, so the function-scoped ``engine`` fixture of other
-tests never wipes it) with two recorded runs: a popularity model and a
-promoted blend. Tests may add feedback and keys to it; tests that add
+The world (a popularity run and a promoted blend) is built once per backend
+and process (``service_templates``); ``service_world`` and ``own_world`` are
+copies of it, each in a database of its own (so the function-scoped ``engine``
+fixture of other tests never wipes them). ``service_world`` lasts the session. Tests may add feedback and keys to it; tests that add
 vacancies or change the promoted run use a database of their own (posting
 vacancies moves the data's clock, which would expire the demo world).
 """
@@ -12,19 +12,25 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.service.service_world_builder import ServiceWorld, build_service_world
-from tests.worlds import private_database
+from tests.service.service_world_builder import ServiceWorld, ServiceWorldTemplates
 
 from prakerja_api.app import create_app
 
 __all__ = ["ServiceWorld"]
 
 
+@pytest.fixture(scope="session")
+def service_templates(tmp_path_factory, artifact_dir):
+    """The session's :class:`ServiceWorldTemplates`."""
+    templates = ServiceWorldTemplates(tmp_path_factory.mktemp("service-templates"))
+    yield templates
+    templates.close()
+
+
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def service_world(request, tmp_path_factory, artifact_dir) -> ServiceWorld:
+def service_world(request, tmp_path_factory, service_templates) -> ServiceWorld:
     """The shared demo world, once per backend."""
-    url, drop = private_database(request.param, tmp_path_factory.mktemp("service-world"))
-    world = build_service_world(url)
+    world, drop = service_templates.copy(request.param, tmp_path_factory.mktemp("service-world"))
     yield world
     world.engine.dispose()
     drop()
@@ -39,10 +45,9 @@ def service_client(service_world):
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def own_world(request, tmp_path, artifact_dir):
+def own_world(request, tmp_path, service_templates):
     """A world of the test's own, for tests that promote models (SQLite and PostgreSQL)."""
-    url, drop = private_database(request.param, tmp_path)
-    world = build_service_world(url)
+    world, drop = service_templates.copy(request.param, tmp_path)
     yield world
     world.engine.dispose()
     drop()

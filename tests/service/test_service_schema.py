@@ -16,16 +16,15 @@ from schemathesis.checks import positive_data_acceptance
 from prakerja_api.app import create_app
 from prakerja_api.keys import create_key
 
-from tests.service.service_world_builder import build_service_world
-
 
 @pytest.fixture(scope="module")
-def fuzz_world(tmp_path_factory, artifact_dir):
-    world = build_service_world(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}")
+def fuzz_world(tmp_path_factory, service_templates):
+    world, drop = service_templates.copy("sqlite", tmp_path_factory.mktemp("fuzz"))
     keys = {role: create_key(world.engine, role, rate_limit_per_minute=1_000_000).secret
             for role in ("partner", "manager", "researcher")}
     yield world, keys
     world.engine.dispose()
+    drop()
 
 
 def role_for(method: str, path: str) -> str:
