@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -115,6 +115,16 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits at the end or rolls back on any error."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+def insert_rows(session: Session, model: type, rows: list[dict]) -> None:
+    """Insert plain rows of ``model``'s table in one executemany, through SQLAlchemy Core.
+
+    The ORM's bulk insert checks every dictionary against the mapping first: that was two
+    thirds of loading the reference tables. Every row must have the same keys (column names).
+    """
+    if rows:
+        session.connection().execute(insert(model.__table__), rows)
 
 
 def reading(engine: Engine):

@@ -12,10 +12,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prakerja import vocab
+from prakerja.db import insert_rows
 from prakerja.models import Course, CourseOccupation, CourseSkill, Provider, Skill
 from prakerja.reference.paths import REFERENCE_DIR
 
@@ -87,9 +88,9 @@ def load_catalogue(session: Session) -> dict[str, int]:
     """Insert providers, courses and their links; needs regions, occupations and skills loaded."""
     providers = read_providers()
     courses = read_courses()
-    session.execute(insert(Provider), providers)
+    insert_rows(session, Provider, providers)
     provider_ids = dict(session.execute(select(Provider.slug, Provider.id)).all())
-    session.execute(insert(Course), [{**c.fields, "provider_id": provider_ids[c.provider]} for c in courses])
+    insert_rows(session, Course, [{**c.fields, "provider_id": provider_ids[c.provider]} for c in courses])
     course_ids = dict(session.execute(select(Course.code, Course.id)).all())
     skill_ids = dict(session.execute(select(Skill.slug, Skill.id)).all())
     course_skills = [
@@ -100,8 +101,8 @@ def load_catalogue(session: Session) -> dict[str, int]:
     course_occupations = [
         {"course_id": course_ids[c.fields["code"]], "occupation_code": code} for c in courses for code in c.occupations
     ]
-    session.execute(insert(CourseSkill), course_skills)
-    session.execute(insert(CourseOccupation), course_occupations)
+    insert_rows(session, CourseSkill, course_skills)
+    insert_rows(session, CourseOccupation, course_occupations)
     return {
         "providers": len(providers),
         "courses": len(courses),

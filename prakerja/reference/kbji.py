@@ -13,9 +13,10 @@ import io
 import re
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from prakerja.db import insert_rows
 from prakerja.errors import UserError
 from prakerja.models import OccupationGroup
 from prakerja.reference.occupations import code_level, parent_of
@@ -125,5 +126,5 @@ def import_kbji(session: Session, path: Path) -> dict[str, int]:
     if updates:
         session.execute(update(OccupationGroup), updates)
     if inserts:
-        session.execute(insert(OccupationGroup), inserts)
+        insert_rows(session, OccupationGroup, inserts)
     return {"kbji_groups_updated": len(updates), "kbji_groups_added": len(inserts)}

@@ -13,9 +13,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from prakerja.db import insert_rows
 from prakerja.models import OccupationGroup
 from prakerja.reference.paths import REFERENCE_DIR
 
@@ -58,5 +58,5 @@ def read_occupation_groups(path: Path | None = None) -> list[dict]:
 def load_occupation_groups(session: Session) -> dict[str, int]:
     """Insert the project's groups, parents first; the caller's transaction commits."""
     rows = sorted(read_occupation_groups(), key=lambda row: (row["level"], row["code"]))
-    session.execute(insert(OccupationGroup), rows)
+    insert_rows(session, OccupationGroup, rows)
     return {"occupation_groups": len(rows)}

@@ -6,9 +6,9 @@ import csv
 import re
 from pathlib import Path
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from prakerja.db import insert_rows
 from prakerja.errors import UserError
 from prakerja.models import Province, Regency
 from prakerja.reference.paths import REFERENCE_DIR
@@ -108,6 +108,6 @@ def load_regions(session: Session) -> dict[str, int]:
     """Insert all provinces and regencies; the caller's transaction commits."""
     provinces = read_provinces()
     regencies = read_regencies()
-    session.execute(insert(Province), provinces)
-    session.execute(insert(Regency), regencies)
+    insert_rows(session, Province, provinces)
+    insert_rows(session, Regency, regencies)
     return {"provinces": len(provinces), "regencies": len(regencies)}

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prakerja import vocab
+from prakerja.db import insert_rows
 from prakerja.models import Skill, SkillAlias, SkillOccupation
 from prakerja.reference.paths import REFERENCE_DIR
 
@@ -82,15 +83,12 @@ def read_skills(path: Path | None = None) -> list[SkillRecord]:
 def load_skills(session: Session) -> dict[str, int]:
     """Insert skills, their aliases and occupation links; needs the occupation groups loaded."""
     records = read_skills()
-    session.execute(
-        insert(Skill),
-        [{"slug": r.slug, "name_id": r.name_id, "name_en": r.name_en, "kind": r.kind} for r in records],
-    )
+    insert_rows(session, Skill, [{"slug": r.slug, "name_id": r.name_id, "name_en": r.name_en, "kind": r.kind} for r in records])
     ids = dict(session.execute(select(Skill.slug, Skill.id)).all())
     aliases = [
         {"skill_id": ids[r.slug], "alias": alias, "lang": lang} for r in records for alias, lang in r.aliases
     ]
     links = [{"skill_id": ids[r.slug], "occupation_code": code} for r in records for code in r.occupations]
-    session.execute(insert(SkillAlias), aliases)
-    session.execute(insert(SkillOccupation), links)
+    insert_rows(session, SkillAlias, aliases)
+    insert_rows(session, SkillOccupation, links)
     return {"skills": len(records), "skill_aliases": len(aliases), "skill_occupations": len(links)}
