@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
-from prakerja.db import make_engine, transaction
+from prakerja.db import insert_rows, make_engine, transaction
 from prakerja.migrate import upgrade
 from prakerja.models import (
     Course,
@@ -68,33 +68,24 @@ def build_world(engine: Engine, *, participants: int = 240, vacancies: int = 160
     trades = list(TRADES)
     with transaction(engine) as session:
         load_regions(session)
-        session.execute(
-            insert(OccupationGroup),
-            [
-                {"code": c, "level": len(c), "parent_code": p, "title_id": f"Golongan {c}", "title_en": f"Group {c}", "source": "project"}
-                for c, p in OCCUPATIONS.items()
-            ],
-        )
+        groups = [
+            {"code": c, "level": len(c), "parent_code": p, "title_id": f"Golongan {c}", "title_en": f"Group {c}", "source": "project"}
+            for c, p in OCCUPATIONS.items()
+        ]
+        insert_rows(session, OccupationGroup, groups)
         slugs = sorted({s for _, skills, _, _ in TRADES.values() for s in skills})
         skill_ids = {slug: i + 1 for i, slug in enumerate(slugs)}
-        session.execute(
-            insert(Skill),
-            [{"id": i, "slug": s, "name_id": s.replace("-", " ").title(), "name_en": s.replace("-", " "), "kind": "hard"} for s, i in skill_ids.items()],
-        )
-        session.execute(insert(Provider), [{"id": 1, "slug": "lpk-contoh", "name": "LPK Contoh", "kind": "lpk", "regency_code": "3578"}])
+        skills = [{"id": i, "slug": s, "name_id": s.replace("-", " ").title(), "name_en": s.replace("-", " "), "kind": "hard"} for s, i in skill_ids.items()]
+        insert_rows(session, Skill, skills)
+        insert_rows(session, Provider, [{"id": 1, "slug": "lpk-contoh", "name": "LPK Contoh", "kind": "lpk", "regency_code": "3578"}])
         course_ids = {trade: i + 1 for i, trade in enumerate(trades)}
-        session.execute(
-            insert(Course),
-            [
-                {"id": course_ids[t], "code": f"C-{t}", "title": TRADES[t][2], "provider_id": 1, "mode": "online",
-                 "hours": 20, "price_idr": 1_000_000, "certificate": "BNSP" if t == "welder" else None}
-                for t in trades
-            ],
-        )
-        session.execute(
-            insert(CourseSkill),
-            [{"course_id": course_ids[t], "skill_id": skill_ids[s], "level": 2} for t in trades for s in TRADES[t][1]],
-        )
+        courses = [
+            {"id": course_ids[t], "code": f"C-{t}", "title": TRADES[t][2], "provider_id": 1, "mode": "online",
+             "hours": 20, "price_idr": 1_000_000, "certificate": "BNSP" if t == "welder" else None}
+            for t in trades
+        ]
+        insert_rows(session, Course, courses)
+        insert_rows(session, CourseSkill, [{"course_id": course_ids[t], "skill_id": skill_ids[s], "level": 2} for t in trades for s in TRADES[t][1]])
         people: dict[int, str] = {}
         rows, enrollments, declared = [], [], []
         for pid in range(1, participants + 1):
@@ -113,10 +104,10 @@ def build_world(engine: Engine, *, participants: int = 240, vacancies: int = 160
                                 "completed_on": dt.date(2020, 6, 20), "certificate": trade == "welder"})
             if rng.random() < 0.3:
                 declared.append({"participant_id": pid, "skill_id": skill_ids[TRADES[trade][1][0]]})
-        session.execute(insert(Participant), rows)
-        session.execute(insert(Enrollment), enrollments)
+        insert_rows(session, Participant, rows)
+        insert_rows(session, Enrollment, enrollments)
         if declared:
-            session.execute(insert(ParticipantSkill), declared)
+            insert_rows(session, ParticipantSkill, declared)
         jobs: dict[int, str] = {}
         vrows, vskills = [], []
         for vid in range(1, vacancies + 1):
@@ -137,10 +128,10 @@ def build_world(engine: Engine, *, participants: int = 240, vacancies: int = 160
                 "status": "active" if posted + dt.timedelta(days=45) > TODAY else "expired",
             })
             vskills.extend({"vacancy_id": vid, "skill_id": skill_ids[s], "required": i < 2} for i, s in enumerate(skills))
-        session.execute(insert(Vacancy), vrows)
-        session.execute(insert(VacancySkill), vskills)
+        insert_rows(session, Vacancy, vrows)
+        insert_rows(session, VacancySkill, vskills)
         if interactions:
-            session.execute(insert(Interaction), _behaviour(rng, people, jobs, vrows))
+            insert_rows(session, Interaction, _behaviour(rng, people, jobs, vrows))
     return World(people, jobs, course_ids, skill_ids, TODAY)
 
 
