@@ -41,6 +41,7 @@ import pandas as pd
 
 from prakerja.columns import Columns
 from prakerja.errors import UserError
+from recommender import shared_fits
 from recommender.base import Recommender
 from recommender.fairness import fairness_table, segment_metrics
 from recommender.list_quality import list_quality
@@ -91,14 +92,15 @@ def score_lists(reco: pd.DataFrame, split: EvaluationSplit, k: int) -> tuple[dic
 
 
 def run_model(name: str, model: Recommender, split: EvaluationSplit, k: int) -> ModelResult:
-    """Fit ``model`` on the split's training view, recommend, score."""
-    started = time.perf_counter()
-    model.fit(split.train_dataset)
+    """Fit ``model`` on the split's training view (or take an equal model's fit, see :mod:`recommender.shared_fits`), recommend, score."""
+    started, reused = time.perf_counter(), shared_fits.reused_seconds()
+    model = shared_fits.fit(model, split.train_dataset)
     fitted = time.perf_counter()
     reco = recommend_for_split(model, split, k)
     done = time.perf_counter()
     metrics, per_user = score_lists(reco, split, k)
-    return ModelResult(name, model, reco, metrics, per_user, fitted - started, done - fitted)
+    fit_seconds = fitted - started + shared_fits.reused_seconds() - reused  # a shared part counts as fitted here too
+    return ModelResult(name, model, reco, metrics, per_user, fit_seconds, done - fitted)
 
 
 @dataclass
@@ -203,14 +205,15 @@ def evaluate_models(
         raise UserError("the test period holds no positive interaction of a known user; nothing to evaluate")
     results: dict[str, ModelResult] = {}
     skipped: dict[str, str] = {}
-    for name, model in models.items():
-        try:
-            results[name] = run_model(name, model, split, k)
-        except UserError as exc:  # e.g. content similarity on a log whose two sides share no feature
-            skipped[name] = str(exc)
-            continue
-        if on_model is not None:
-            on_model(results[name])
+    with shared_fits.sharing_fits():  # the grounded model's base is the blend: fitted once
+        for name, model in models.items():
+            try:
+                results[name] = run_model(name, model, split, k)
+            except UserError as exc:  # e.g. content similarity on a log whose two sides share no feature
+                skipped[name] = str(exc)
+                continue
+            if on_model is not None:
+                on_model(results[name])
     report = EvaluationReport(k, split.summary(), results, default_model, dict(validation or {}), skipped=skipped)
     segments = split.test_user_segments()
     if results:

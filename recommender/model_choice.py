@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from prakerja.errors import UserError
+from recommender import shared_fits
 from recommender.base import Recommender
 from recommender.evaluation_split import EvaluationSplit, validation_split
 from recommender.list_quality import CONNECTED, WITHIN_REACH, list_quality
@@ -135,19 +136,20 @@ def choose_model(
     quality: dict[str, list[dict]] = {}
     for number, window in enumerate(windows):
         items = window.train_dataset.item_id_map.to_internal(window.catalog())
-        for name, factory in candidates.items():
-            if on_fit is not None:
-                on_fit(name, number)
-            try:
-                reco = recommend(factory().fit(window.train_dataset), window, k)
-            except UserError:  # a model that cannot run on this data cannot be the default
-                per_user.pop(name, None)
-                continue
-            values = NDCG(k).calc_per_user(reco, window.test).reindex(window.test_users).fillna(0.0)
-            values.index = pd.MultiIndex.from_product([[number], values.index])
-            per_user.setdefault(name, []).append(values)
-            quality.setdefault(name, []).append(
-                list_quality(reco, window.train_dataset, window.test_users, k, filters=window.filters, item_rows=items))
+        with shared_fits.sharing_fits():  # one window's candidates share equal parts (the grounded model's base blend)
+            for name, factory in candidates.items():
+                if on_fit is not None:
+                    on_fit(name, number)
+                try:
+                    reco = recommend(shared_fits.fit(factory(), window.train_dataset), window, k)
+                except UserError:  # a model that cannot run on this data cannot be the default
+                    per_user.pop(name, None)
+                    continue
+                values = NDCG(k).calc_per_user(reco, window.test).reindex(window.test_users).fillna(0.0)
+                values.index = pd.MultiIndex.from_product([[number], values.index])
+                per_user.setdefault(name, []).append(values)
+                quality.setdefault(name, []).append(
+                    list_quality(reco, window.train_dataset, window.test_users, k, filters=window.filters, item_rows=items))
     complete = {name: pd.concat(parts) for name, parts in per_user.items() if len(parts) == len(windows)}
     if not complete:
         raise UserError("no candidate model could be fitted on the validation windows")

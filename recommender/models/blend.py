@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from prakerja.errors import UserError
+from recommender import shared_fits
 from recommender.base import Recommender
 from recommender.dataset import Dataset, Entities
 from recommender.models.content import ContentSide, ContentSimilarity
@@ -85,8 +86,8 @@ class Blend(Recommender):
             raise UserError(f"unknown normalization {self.normalization!r}; choose from {', '.join(NORMALIZATIONS)}")
         if not 0.0 <= float(self.weight) <= 1.0:
             raise UserError(f"blend weight must be between 0 and 1, not {self.weight!r}")
-        self.lightfm_ = LightFMHybrid(**{**LIGHTFM_IN_BLEND, **(self.lightfm or {})}).fit(dataset)
-        self.content_ = ContentSimilarity(**(self.content or {})).fit(dataset)
+        self.lightfm_ = shared_fits.fit(LightFMHybrid(**{**LIGHTFM_IN_BLEND, **(self.lightfm or {})}), dataset)
+        self.content_ = shared_fits.fit(ContentSimilarity(**(self.content or {})), dataset)
 
     def _item_side(self, items: Entities) -> "BlendItems":
         lightfm, content = self.lightfm_.item_side(items), self.content_.item_side(items)

@@ -37,6 +37,7 @@ import scipy.sparse as sp
 
 from prakerja.columns import Columns
 from prakerja.errors import UserError
+from recommender import shared_fits
 from recommender.attributes import ItemAttr, UserAttr
 from recommender.connection import connection_names, held_names
 from recommender.base import Recommender
@@ -124,7 +125,7 @@ class Grounded(KeptFeatureSpace, Recommender):
             self.validation_ = {}
         else:
             self.distance_weight_, self.evidence_applicants_, self.validation_ = self._fitted_distance_weight(dataset)
-        self.base_ = self._new_base().fit(dataset)
+        self.base_ = shared_fits.fit(self._new_base(), dataset)
         self._learn_evidence(dataset)
 
     def _learn_evidence(self, dataset: Dataset) -> None:

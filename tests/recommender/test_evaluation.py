@@ -17,6 +17,7 @@ from prakerja.models import ModelRun
 from recommender.dataset import Dataset
 from recommender.database_evaluation import age_band, database_split, database_wave_split, record_run
 from recommender.evaluation import NAMED_SETUPS, evaluate_models, lineup, score_lists
+from recommender import shared_fits
 from recommender.evaluation_split import COLD, WARM, EvaluationSplit, temporal_split
 from recommender.splitters import TemporalSplitter
 from tests.worlds import MEDIUM
@@ -98,6 +99,30 @@ def test_every_model_runs_on_the_same_split_and_learned_models_beat_random(split
         assert set(result.reco[Columns.User]) <= set(split.test_users)
     json_ready = report.to_dict()
     assert set(json_ready["models"]) == set(table.index) and json_ready["split"]["test_users"] == len(split.test_users)
+
+
+def test_equal_parts_of_the_line_up_are_fitted_once_and_their_time_still_counts(split):
+    """The grounded model's base is the blend, the blend's content part the content model: one fit each."""
+    params = {"blend": FAST["blend"], "grounded": {"base_params": FAST["blend"]}}
+    report = evaluate_models({name: f() for name, f in lineup(params, names=("content", "blend", "grounded-content", "grounded")).items()}, split)
+    fitted = {name: result.model for name, result in report.results.items()}
+    assert fitted["grounded"].base_ is fitted["blend"] and fitted["blend"].content_ is fitted["content"]
+    assert fitted["grounded-content"].base_ is fitted["content"]
+    assert report.results["grounded"].fit_seconds >= report.results["blend"].fit_seconds  # the shared fit is its cost too
+    alone = evaluate_models({"blend": lineup(params, names=("blend",))["blend"]()}, split).results["blend"].model
+    assert alone is not fitted["blend"]  # shared within one evaluation only
+
+
+def test_a_shared_fit_needs_the_same_parameters_and_the_same_dataset(split):
+    from recommender.models import make_model
+
+    train = split.train_dataset
+    with shared_fits.sharing_fits():
+        first = shared_fits.fit(make_model("popularity"), train)
+        assert shared_fits.fit(make_model("popularity"), train) is first
+        assert shared_fits.fit(make_model("popularity", national_share=0.5), train) is not first
+        assert shared_fits.fit(make_model("popularity"), temporal_split(trade_log()).train_dataset) is not first
+    assert shared_fits.fit(make_model("popularity"), train) is not first and shared_fits.reused_seconds() == 0.0
 
 
 def test_a_model_that_cannot_run_is_reported_not_fatal():
