@@ -19,6 +19,7 @@ from prakerja.errors import AlreadyInitialised, UserError
 from prakerja.models import Interaction, Participant, Vacancy, VacancySource
 
 from tests.demo.demo_world_helpers import DEMO_TABLES, build_world, load_reference_into, prepared_engine, table_digest
+from tests.cli_runner import run_in_process
 
 SMALL = 1_200
 
@@ -127,7 +128,8 @@ def test_bad_sizes_and_missing_reference_are_user_errors(engine):
         generate_world(engine, participants=10, seed=1)
 
 
-def test_cli_init_demo_then_stats(tmp_path):
+def test_cli_init_demo_then_stats(tmp_path, monkeypatch, capsys):
+    """The first init is a real process (the console entry end to end); the stats and the refusal run in-process."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "DATABASE_URL": url}
     cli = [sys.executable, "-c", "from prakerja.cli import main; main()"]
@@ -136,10 +138,10 @@ def test_cli_init_demo_then_stats(tmp_path):
     assert first.returncode == 0, first.stderr
     printed = " ".join(first.stdout.split())  # rich wraps long lines
     assert "demo world: " in printed and "400 participants" in printed
-    stats = subprocess.run([*cli, "db", "stats", "--format", "json"], env=env, capture_output=True, text=True, timeout=300)
+    stats = run_in_process(["db", "stats", "--format", "json"], {"DATABASE_URL": url}, monkeypatch, capsys)
     counts = json.loads(stats.stdout)
     assert counts["participants"] == 400 and counts["outcomes"] == 400 and counts["interactions"] > 400
-    again = subprocess.run([*cli, "init", "--demo"], env=env, capture_output=True, text=True, timeout=300)
+    again = run_in_process(["init", "--demo"], {"DATABASE_URL": url}, monkeypatch, capsys)
     assert again.returncode == 1
     assert again.stderr.count("\n") == 1 and "already" in again.stderr
 

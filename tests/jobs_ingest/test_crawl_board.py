@@ -20,10 +20,7 @@ import email.utils
 import functools
 import gzip
 import hashlib
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +45,7 @@ from prakerja.errors import UserError
 from prakerja.migrate import upgrade
 from prakerja.models import Quarantine, Skill, Vacancy, VacancySkill, VacancySource
 from prakerja.reference.loader import load_reference
+from tests.cli_runner import run_in_process
 
 BOARD_ROOT = Path(__file__).parent / "fixture_board"
 SLOW_PAGE = "/lowongan/lambat.html"
@@ -455,10 +453,9 @@ def test_ingest_crawl_command_prints_the_report(cli_database, board, tmp_path):
     assert statuses == ["active"] * 6
 
 
-def test_a_bad_crawl_url_is_one_line(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
-    command = [sys.executable, "-c", "from prakerja.cli import main; main()", "ingest", "crawl", "ftp://loker.example.id/"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+def test_a_bad_crawl_url_is_one_line(tmp_path, monkeypatch, capsys):
+    result = run_in_process(["ingest", "crawl", "ftp://loker.example.id/"], {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+                            monkeypatch, capsys)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "crawl URL must be an http(s) address" in result.stderr
 
