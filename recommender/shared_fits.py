@@ -26,19 +26,21 @@ Model = TypeVar("Model", bound="Recommender")
 
 
 @dataclass
-class _Fits:
+class FitMemo:
+    """The fits of one sharing block (or of several, when passed to each)."""
+
     #: (class, repr with every parameter, id of the dataset) -> (the dataset, kept so its id stays its own; fit; seconds)
     done: dict = field(default_factory=dict)
     reused_seconds: float = 0.0
 
 
-_FITS: ContextVar[_Fits | None] = ContextVar("shared_fits", default=None)
+_FITS: ContextVar[FitMemo | None] = ContextVar("shared_fits", default=None)
 
 
 @contextlib.contextmanager
-def sharing_fits() -> Iterator[None]:
-    """A block in which equal models fitted on the same dataset are fitted once."""
-    token = _FITS.set(_Fits())
+def sharing_fits(memo: FitMemo | None = None) -> Iterator[None]:
+    """A block in which equal models fitted on the same dataset are fitted once (also across blocks given one ``memo``)."""
+    token = _FITS.set(memo if memo is not None else FitMemo())
     try:
         yield
     finally:

@@ -7,8 +7,8 @@ tests/conftest.py:
   own (a SQLite file, or a PostgreSQL database created and later dropped);
 * ``demo_worlds`` (session): :meth:`DemoWorlds.get` builds a calibrated demo
   world (reference data + ``prakerja init --demo``) once per backend, size and
-  seed, and :meth:`DemoWorlds.model` fits a model on it once per parameters.
-  Tests only read these worlds; a test that writes copies or builds its own;
+  seed, and :meth:`DemoWorlds.model` fits a model on it once per parameters
+  (on one read of the world, equal parts shared). Tests only read these worlds; a test that writes copies or builds its own;
 * ``artifact_dir`` (session): model artifacts in a temporary folder, the
   environment restored by pytest's MonkeyPatch at the end;
 * ``migrated_templates`` (session): :class:`MigratedTemplates`, a SQLite file
@@ -35,6 +35,7 @@ from sqlalchemy.engine import make_url
 
 from prakerja.db import make_engine
 from prakerja.migrate import upgrade
+from recommender import shared_fits
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 #: (participants, seed) of the shared demo worlds.
@@ -229,6 +230,8 @@ class DemoWorld:
     participants: int
     seed: int
     models: dict = field(default_factory=dict)
+    dataset: object = None  # the whole world's load_dataset, read on the first model
+    fits: shared_fits.FitMemo = field(default_factory=shared_fits.FitMemo)
 
 
 class DemoWorlds:
@@ -254,13 +257,20 @@ class DemoWorlds:
         return self._worlds[key]
 
     def model(self, world: DemoWorld, algorithm: str, **params):
-        """``algorithm`` with ``params`` fitted on the whole ``world``, once per world and parameters."""
+        """``algorithm`` with ``params`` fitted on the whole ``world``, once per world and parameters.
+
+        The world's dataset is read once, and equal parts are fitted once (a grounded model's base blend is
+        the blend with its parameters, as in an evaluation: :mod:`recommender.shared_fits`).
+        """
         key = (algorithm, repr(sorted(params.items())))
         if key not in world.models:
             from recommender.features import load_dataset
             from recommender.models import make_model
 
-            world.models[key] = make_model(algorithm, **params).fit(load_dataset(world.engine))
+            if world.dataset is None:
+                world.dataset = load_dataset(world.engine)
+            with shared_fits.sharing_fits(world.fits):
+                world.models[key] = shared_fits.fit(make_model(algorithm, **params), world.dataset)
         return world.models[key]
 
     def close(self) -> None:
