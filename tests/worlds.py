@@ -8,7 +8,8 @@ tests/conftest.py:
 * ``demo_worlds`` (session): :meth:`DemoWorlds.get` builds a calibrated demo
   world (reference data + ``prakerja init --demo``) once per backend, size and
   seed, and :meth:`DemoWorlds.model` fits a model on it once per parameters
-  (on one read of the world, equal parts shared). Tests only read these worlds; a test that writes copies or builds its own;
+  (on one read of the world, equal parts shared). Tests only read these
+  worlds; a test that writes copies or builds its own;
 * ``artifact_dir`` (session): model artifacts in a temporary folder, the
   environment restored by pytest's MonkeyPatch at the end;
 * ``migrated_templates`` (session): :class:`MigratedTemplates`, a SQLite file
