@@ -230,7 +230,6 @@ class DemoWorld:
     engine: Engine
     participants: int
     seed: int
-    models: dict = field(default_factory=dict)
     dataset: object = None  # the whole world's load_dataset, read on the first model
     fits: shared_fits.FitMemo = field(default_factory=shared_fits.FitMemo)
 
@@ -260,19 +259,16 @@ class DemoWorlds:
     def model(self, world: DemoWorld, algorithm: str, **params):
         """``algorithm`` with ``params`` fitted on the whole ``world``, once per world and parameters.
 
-        The world's dataset is read once, and equal parts are fitted once (a grounded model's base blend is
-        the blend with its parameters, as in an evaluation: :mod:`recommender.shared_fits`).
+        The world's dataset is read once, and the world's :class:`~recommender.shared_fits.FitMemo` keeps every
+        fit: an equal model, or an equal part (a grounded model's base blend), is fitted once.
         """
-        key = (algorithm, repr(sorted(params.items())))
-        if key not in world.models:
-            from recommender.features import load_dataset
-            from recommender.models import make_model
+        from recommender.features import load_dataset
+        from recommender.models import make_model
 
-            if world.dataset is None:
-                world.dataset = load_dataset(world.engine)
-            with shared_fits.sharing_fits(world.fits):
-                world.models[key] = shared_fits.fit(make_model(algorithm, **params), world.dataset)
-        return world.models[key]
+        if world.dataset is None:
+            world.dataset = load_dataset(world.engine)
+        with shared_fits.sharing_fits(world.fits):
+            return shared_fits.fit(make_model(algorithm, **params), world.dataset)
 
     def close(self) -> None:
         for world in self._worlds.values():

@@ -3,9 +3,10 @@
 The world (a popularity run and a promoted blend) is built once per backend
 and process (``service_templates``); ``service_world`` and ``own_world`` are
 copies of it, each in a database of its own (so the function-scoped ``engine``
-fixture of other tests never wipes them). ``service_world`` lasts the session. Tests may add feedback and keys to it; tests that add
-vacancies or change the promoted run use a database of their own (posting
-vacancies moves the data's clock, which would expire the demo world).
+fixture of other tests never wipes them). ``service_world`` lasts the session.
+Tests may add feedback and keys to it; tests that add vacancies or change the
+promoted run use a database of their own (``own_world`` or one they build:
+posting vacancies moves the data's clock, which would expire the demo world).
 """
 
 from __future__ import annotations
